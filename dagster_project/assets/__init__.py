@@ -1,0 +1,1 @@
+"""The asset graph: sources -> standardise -> linkage -> golden."""

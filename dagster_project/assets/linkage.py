@@ -1,0 +1,36 @@
+"""Customers found by probabilistic linkage of every standardised source record."""
+
+import dagster as dg
+
+from dagster_project.resources import LinkageEngine, Warehouse
+from identity.artifacts import save_json
+from identity.linkage import LinkageResult, link_and_cluster
+from identity.stages import Standardised
+
+
+@dg.asset(
+    group_name="linkage",
+    kinds={"splink"},
+    retry_policy=dg.RetryPolicy(max_retries=1, delay=5),
+)
+def customer_clusters(
+    context: dg.AssetExecutionContext,
+    warehouse: Warehouse,
+    linkage_engine: LinkageEngine,
+    standardised_contacts: Standardised,
+) -> dg.Output[LinkageResult]:
+    """Records grouped into customers by a Splink model trained on this run's data."""
+    result = link_and_cluster(standardised_contacts.contacts, linkage_engine.db_api())
+    model_path = save_json(warehouse.warehouse, context.run_id, "model.json", result.model)
+    save_json(warehouse.warehouse, context.run_id, "linkage_diagnostics.json", result.diagnostics)
+    return dg.Output(
+        result,
+        metadata={
+            "engine": linkage_engine.kind,
+            "records": result.records,
+            "customers": result.customers,
+            "largest_cluster": result.largest_cluster,
+            "oversized_clusters_split": len(result.oversized),
+            "model": dg.MetadataValue.path(str(model_path)),
+        },
+    )

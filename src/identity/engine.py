@@ -1,0 +1,206 @@
+"""The one seam that knows which engine runs linkage: embedded Spark or DuckDB.
+
+Everything else receives a Splink ``DatabaseAPI`` (and, for Spark, a session) from here and stays
+engine-agnostic: frames go in and come out as pandas/Arrow.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+    from splink.internals.database_api import DatabaseAPISubClass
+
+logger = logging.getLogger(__name__)
+
+EngineKind = Literal["spark", "duckdb"]
+ENGINES: tuple[str, ...] = ("spark", "duckdb")
+
+
+class EngineUnavailableError(RuntimeError):
+    """The requested engine cannot start on this machine (for example, no Java for Spark)."""
+
+
+@dataclass(frozen=True)
+class SparkOptions:
+    """How the embedded Spark session is sized.
+
+    Attributes:
+        master: Any Spark master URL (``local[*]``, ``spark://host:7077``, ``yarn``) or a Spark
+            Connect address (``sc://host:15002``).
+        shuffle_partitions: Few partitions suit one machine; a cluster wants more.
+        driver_memory: Only applies when this process starts the JVM.
+        ui: Off by default: tests and batch runs have no use for it.
+    """
+
+    master: str = "local[*]"
+    shuffle_partitions: int = 4
+    driver_memory: str = "6g"
+    ui: bool = False
+
+
+def check_engine(kind: str) -> EngineKind:
+    """Validate an engine name.
+
+    Args:
+        kind: ``"spark"`` or ``"duckdb"``.
+
+    Returns:
+        The same name, typed.
+
+    Raises:
+        ValueError: For any other name.
+    """
+    if kind not in ENGINES:
+        raise ValueError(f"unknown engine {kind!r}: choose one of {', '.join(ENGINES)}")
+    return kind  # type: ignore[return-value]
+
+
+def require_engine(kind: str, master: str = "local[*]") -> None:
+    """Fail early, with what to do, when the chosen engine cannot start here.
+
+    Args:
+        kind: ``spark`` or ``duckdb``.
+        master: The Spark master; a Spark Connect ``sc://`` address needs no local Java.
+
+    Raises:
+        EngineUnavailableError: Spark was chosen but Java is missing.
+        ValueError: Unknown engine.
+    """
+    if check_engine(kind) == "spark" and not master.startswith("sc://"):
+        _require_java()
+
+
+def _require_java() -> None:
+    from shutil import which
+
+    if os.environ.get("JAVA_HOME") or which("java"):
+        return
+    raise EngineUnavailableError(
+        "The Spark engine needs Java 17+, but no 'java' was found on PATH and JAVA_HOME is unset. "
+        "Install it (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; macOS: brew install "
+        "openjdk@17), or run on one machine without Spark: IDENTITY_ENGINE=duckdb "
+        "(or --engine duckdb)."
+    )
+
+
+def spark_session(options: SparkOptions | None = None) -> SparkSession:
+    """Return the process-wide Spark session, starting it on first use.
+
+    One session serves a whole process (a Dagster run, a test session): Spark cannot host two
+    JVM sessions in one Python process anyway, and starting one costs seconds.
+
+    Args:
+        options: Master URL and sizing; defaults suit a laptop.
+
+    Returns:
+        An active ``SparkSession`` with Splink's similarity functions on its class path.
+
+    Raises:
+        EngineUnavailableError: When Java is missing for a local master.
+    """
+    from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
+
+    options = options or SparkOptions()
+    if options.master.startswith("sc://"):
+        # Spark Connect: the server owns jars and sizing; we only attach.
+        return SparkSession.builder.remote(options.master).getOrCreate()
+    _require_java()
+    scratch = tempfile.mkdtemp(prefix="identity-spark-")
+    builder = (
+        SparkSession.builder.master(options.master)
+        .appName("identity-resolution")
+        .config("spark.jars", similarity_jar_location())
+        .config("spark.sql.shuffle.partitions", str(options.shuffle_partitions))
+        .config("spark.default.parallelism", str(options.shuffle_partitions))
+        .config("spark.driver.memory", options.driver_memory)
+        .config("spark.ui.enabled", str(options.ui).lower())
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.adaptive.enabled", "true")
+        .config("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse"))
+        .config("spark.local.dir", os.path.join(scratch, "local"))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={scratch}")
+    )
+    if options.master.startswith("local"):
+        # Local mode must not try to reach the network to find its own host name.
+        builder = builder.config("spark.driver.host", "127.0.0.1").config(
+            "spark.driver.bindAddress", "127.0.0.1"
+        )
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setCheckpointDir(os.path.join(scratch, "checkpoints"))
+    logger.info("spark session ready: master=%s", options.master)
+    return session
+
+
+def make_db_api(kind: EngineKind, spark: SparkSession | None = None) -> DatabaseAPISubClass:
+    """Return the Splink backend for this run; the only place backends are imported.
+
+    Args:
+        kind: ``"spark"`` or ``"duckdb"``.
+        spark: The session to use for Spark; started with defaults when omitted.
+
+    Returns:
+        A fresh Splink ``DatabaseAPI``.
+    """
+    if check_engine(kind) == "duckdb":
+        import duckdb
+        from splink.backends.duckdb import DuckDBAPI
+
+        connection = duckdb.connect(":memory:")
+        # Deterministic and offline: one thread keeps row order stable for ties, and extensions
+        # must never be downloaded at run time.
+        connection.execute("SET autoinstall_known_extensions = false")
+        connection.execute("SET autoload_known_extensions = false")
+        return DuckDBAPI(connection=connection)
+    from splink.backends.spark import SparkAPI
+
+    session = spark or spark_session()
+    return SparkAPI(spark_session=session, break_lineage_method="persist")
+
+
+def training_db_api() -> DatabaseAPISubClass:
+    """The backend models are trained on: always in-process DuckDB (see ``linkage.link``)."""
+    return make_db_api("duckdb")
+
+
+def register(db_api: Any, frame: pd.DataFrame, name: str) -> Any:
+    """Hand a pandas frame to the engine and return Splink's handle for it.
+
+    Args:
+        db_api: From ``make_db_api``.
+        frame: Strings, numbers and string lists only.
+        name: Table name, unique within the ``db_api``.
+
+    Returns:
+        A ``SplinkDataFrame``.
+    """
+    if type(db_api).__name__.startswith("Spark"):
+        import pyarrow as pa
+
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        spark_frame = db_api.spark.createDataFrame(table.to_pandas())
+        return db_api.register(spark_frame, table_name=name)
+    return db_api.register(frame, table_name=name)
+
+
+def to_pandas(splink_frame: Any) -> pd.DataFrame:
+    """Bring a Splink result back as pandas (through Arrow where the engine offers it).
+
+    Args:
+        splink_frame: A ``SplinkDataFrame`` from either backend.
+
+    Returns:
+        A pandas frame with a fresh index.
+    """
+    return splink_frame.as_pandas_dataframe().reset_index(drop=True)

@@ -1,0 +1,163 @@
+"""Persistent customer ids: carry ids from run to run by overlap of source records.
+
+Rules (issue #5): an id follows the largest share of its old records; when several old customers
+meet in one new cluster the larger (then older) one keeps its id and the others are merged into
+it; the parts of a split that do not keep the id get new ids. Every change is recorded.
+New ids are opaque: a hash of a vendor record key and a namespace, never of personal data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from identity import schema as s
+
+ID_PREFIX = "cus_"
+CHANGE_COLUMNS = [
+    s.RUN_ID,
+    "change_type",
+    s.CUSTOMER_ID,
+    "related_customer_id",
+    "record_count",
+]
+
+
+@dataclass
+class IdAssignment:
+    """The outcome of assigning ids.
+
+    Attributes:
+        ids: ``cluster_id`` -> ``customer_id``.
+        changes: Rows for ``identity_changes`` (new, merged, split, retired).
+        kept: Old ids that carried over unchanged in this run.
+    """
+
+    ids: pd.DataFrame
+    changes: pd.DataFrame
+    kept: int
+
+
+def mint_id(seed_key: str, taken: set[str]) -> str:
+    """Make a new opaque id that is not already taken.
+
+    Args:
+        seed_key: A vendor record key of the customer: makes the id deterministic.
+        taken: Every id ever issued.
+
+    Returns:
+        ``cus_`` followed by 20 hex characters.
+    """
+    attempt = 0
+    while True:
+        digest = hashlib.sha256(f"identity/customer/{seed_key}/{attempt}".encode()).hexdigest()
+        candidate = ID_PREFIX + digest[:20]
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+        attempt += 1
+
+
+def assign_ids(
+    clusters: pd.DataFrame,
+    previous: pd.DataFrame,
+    issued: set[str],
+    run_id: str,
+    first_seen: pd.Series | None = None,
+) -> IdAssignment:
+    """Give every new cluster a customer id, reusing the previous run's where records overlap.
+
+    Args:
+        clusters: ``record_key`` -> ``cluster_id`` for this run.
+        previous: ``record_key`` -> ``customer_id`` from the previous crosswalk (may be empty).
+        issued: Every customer id ever issued (so a minted id is never reused).
+        run_id: This run.
+        first_seen: Old ``customer_id`` -> first seen timestamp (older wins merge ties).
+
+    Returns:
+        The id per cluster and the changes to record.
+    """
+    taken = set(issued) | set(previous[s.CUSTOMER_ID].dropna().unique())
+    cluster_size = clusters.groupby("cluster_id").size().rename("cluster_size")
+    old_size = previous.groupby(s.CUSTOMER_ID).size().rename("old_size")
+    overlap = (
+        clusters.merge(previous[[s.RECORD_KEY, s.CUSTOMER_ID]], on=s.RECORD_KEY, how="inner")
+        .groupby(["cluster_id", s.CUSTOMER_ID])
+        .size()
+        .rename("overlap")
+        .reset_index()
+    )
+    overlap = overlap.join(cluster_size, on="cluster_id").join(old_size, on=s.CUSTOMER_ID)
+    seen = first_seen if first_seen is not None else pd.Series(dtype="datetime64[ns, UTC]")
+    overlap["first_seen"] = overlap[s.CUSTOMER_ID].map(seen)
+
+    # Each old id follows the largest share of its records (ties: the larger new cluster).
+    home = overlap.sort_values(
+        [s.CUSTOMER_ID, "overlap", "cluster_size", "cluster_id"],
+        ascending=[True, False, False, True],
+        kind="stable",
+    ).drop_duplicates(s.CUSTOMER_ID)
+    # In each cluster the larger, then older, old customer survives.
+    home = home.sort_values(
+        ["cluster_id", "old_size", "first_seen", s.CUSTOMER_ID],
+        ascending=[True, False, True, True],
+        na_position="last",
+        kind="stable",
+    )
+    survivors = home.drop_duplicates("cluster_id")
+    merged = home[~home.index.isin(survivors.index)]
+
+    ids = survivors.set_index("cluster_id")[s.CUSTOMER_ID]
+    changes: list[dict[str, object]] = []
+    for row in merged.itertuples(index=False):
+        changes.append(
+            {
+                "change_type": "merged",
+                s.CUSTOMER_ID: ids[row.cluster_id],
+                "related_customer_id": getattr(row, s.CUSTOMER_ID),
+                "record_count": int(row.cluster_size),
+            }
+        )
+
+    # Clusters without a surviving old id: a split part if they hold old records, else new.
+    origin = overlap.sort_values(
+        ["cluster_id", "overlap", s.CUSTOMER_ID], ascending=[True, False, True], kind="stable"
+    ).drop_duplicates("cluster_id")
+    origin = origin.set_index("cluster_id")[s.CUSTOMER_ID]
+    orphans = sorted(set(cluster_size.index) - set(ids.index))
+    minted = {}
+    for cluster_id in orphans:
+        minted[cluster_id] = mint_id(cluster_id, taken)
+        source = origin.get(cluster_id)
+        changes.append(
+            {
+                "change_type": "split" if source is not None else "new",
+                s.CUSTOMER_ID: minted[cluster_id],
+                "related_customer_id": source,
+                "record_count": int(cluster_size[cluster_id]),
+            }
+        )
+    ids = pd.concat([ids, pd.Series(minted, dtype=object)])
+
+    # Old ids whose records are all gone this run.
+    vanished = sorted(set(old_size.index) - set(overlap[s.CUSTOMER_ID]))
+    for customer_id in vanished:
+        changes.append(
+            {
+                "change_type": "retired",
+                s.CUSTOMER_ID: customer_id,
+                "related_customer_id": None,
+                "record_count": 0,
+            }
+        )
+    change_frame = pd.DataFrame(changes, columns=CHANGE_COLUMNS[1:])
+    change_frame.insert(0, s.RUN_ID, run_id)
+    assignment = ids.rename(s.CUSTOMER_ID).rename_axis("cluster_id").reset_index()
+    kept = len(survivors) - int((survivors["overlap"] != survivors["old_size"]).sum())
+    return IdAssignment(
+        ids=assignment.sort_values("cluster_id").reset_index(drop=True),
+        changes=change_frame.sort_values(["change_type", s.CUSTOMER_ID]).reset_index(drop=True),
+        kept=kept,
+    )

@@ -1,0 +1,121 @@
+"""Cross-channel facts per customer: channels, first/last seen, spend, consent, touchpoints."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from identity import schema as s
+
+TOUCHPOINT_COLUMNS = [
+    s.CUSTOMER_ID,
+    "channel",
+    "touchpoint_type",
+    "occurred_at",
+    s.SOURCE_SYSTEM,
+    s.SOURCE_RECORD_ID,
+    "reference",
+    "amount",
+]
+
+# What a record's creation means in each channel's own words.
+RECORD_TOUCHPOINT = {
+    "crm": "crm record created",
+    "ecommerce": "shop account created",
+    "pos": "store visit",
+    "social": "lead form",
+}
+
+
+def resolve_consent(records: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Resolve a consent flag most-restrictively per customer.
+
+    Any source saying no wins over every yes; with no "no", a "yes" grants consent; with
+    neither, consent is unknown (None). The deciding record and its date are kept.
+
+    Args:
+        records: Contacts with ``customer_id`` and the consent column.
+        column: ``email_consent`` or ``sms_consent``.
+
+    Returns:
+        ``customer_id``, the resolved flag, ``<column>_source`` and ``<column>_at``.
+    """
+    known = records[records[column].notna()].copy()
+    known["_rank"] = known[column].astype(bool).map({False: 0, True: 1})
+    known["_at"] = known[s.UPDATED_AT].fillna(known[s.CREATED_AT])
+    # Most restrictive first, then most recent statement, then record key for determinism.
+    known = known.sort_values(
+        [s.CUSTOMER_ID, "_rank", "_at", s.RECORD_KEY],
+        ascending=[True, True, False, True],
+        na_position="last",
+        kind="stable",
+    ).drop_duplicates(s.CUSTOMER_ID)
+    return pd.DataFrame(
+        {
+            s.CUSTOMER_ID: known[s.CUSTOMER_ID],
+            column: known[column].astype("boolean"),
+            f"{column}_source": known[s.RECORD_KEY],
+            f"{column}_at": known["_at"],
+        }
+    )
+
+
+def record_touchpoints(records: pd.DataFrame) -> pd.DataFrame:
+    """A dated touchpoint for every source record that carries a creation date."""
+    dated = records[records[s.CREATED_AT].notna()]
+    return pd.DataFrame(
+        {
+            s.CUSTOMER_ID: dated[s.CUSTOMER_ID],
+            "channel": dated[s.SOURCE_SYSTEM],
+            "touchpoint_type": dated[s.SOURCE_SYSTEM].map(RECORD_TOUCHPOINT),
+            "occurred_at": dated[s.CREATED_AT],
+            s.SOURCE_SYSTEM: dated[s.SOURCE_SYSTEM],
+            s.SOURCE_RECORD_ID: dated[s.SOURCE_RECORD_ID],
+            "reference": dated[s.SOURCE_RECORD_ID],
+            "amount": pd.Series(float("nan"), index=dated.index),
+        }
+    )
+
+
+def rollups(records: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
+    """Per-customer channel facts.
+
+    Args:
+        records: Contacts with ``customer_id``.
+        touchpoints: Every dated interaction with ``customer_id``.
+
+    Returns:
+        One row per customer: source_systems, source_record_count, first_seen_at, last_seen_at,
+        total_spent, order_count, both consents with their source and date, preferred_channel.
+    """
+    grouped = records.groupby(s.CUSTOMER_ID, sort=True)
+    out = pd.DataFrame(
+        {
+            "source_systems": grouped[s.SOURCE_SYSTEM].agg(lambda v: ",".join(sorted(set(v)))),
+            "source_record_count": grouped.size(),
+            "total_spent": grouped[s.TOTAL_SPENT].sum(min_count=1),
+            "order_count": grouped[s.ORDER_COUNT].sum(min_count=1),
+        }
+    )
+    stamps = pd.concat(
+        [
+            records[[s.CUSTOMER_ID, s.CREATED_AT]].rename(columns={s.CREATED_AT: "at"}),
+            records[[s.CUSTOMER_ID, s.UPDATED_AT]].rename(columns={s.UPDATED_AT: "at"}),
+            touchpoints[[s.CUSTOMER_ID, "occurred_at"]].rename(columns={"occurred_at": "at"}),
+        ]
+    ).dropna(subset=["at"])
+    stamps["at"] = pd.to_datetime(stamps["at"], utc=True)
+    seen = stamps.groupby(s.CUSTOMER_ID)["at"]
+    out["first_seen_at"] = seen.min()
+    out["last_seen_at"] = seen.max()
+    latest = touchpoints.dropna(subset=["occurred_at"]).sort_values(
+        [s.CUSTOMER_ID, "occurred_at", "channel"], ascending=[True, False, True], kind="stable"
+    )
+    # The channel of the most recent activity is where the customer is reachable now.
+    out["preferred_channel"] = latest.drop_duplicates(s.CUSTOMER_ID).set_index(s.CUSTOMER_ID)[
+        "channel"
+    ]
+    out = out.reset_index()
+    for column in (s.EMAIL_CONSENT, s.SMS_CONSENT):
+        out = out.merge(resolve_consent(records, column), on=s.CUSTOMER_ID, how="left")
+    out["order_count"] = out["order_count"].astype("Int64")
+    return out

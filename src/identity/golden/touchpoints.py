@@ -1,0 +1,103 @@
+"""Dated interactions per customer, from orders, store sales, lead forms and CRM records."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from identity import schema as s
+from identity.golden.rollups import TOUCHPOINT_COLUMNS, record_touchpoints
+
+logger = logging.getLogger(__name__)
+
+TRANSACTION_TYPE = {"ecommerce": "online order", "pos": "store purchase"}
+
+
+def _amount(text: pd.Series) -> pd.Series:
+    from identity.standardise import parse_money
+
+    return text.map(lambda v: parse_money(v) if isinstance(v, str) else None).astype(float)
+
+
+def _when(text: pd.Series) -> pd.Series:
+    return pd.to_datetime(text, utc=True, errors="coerce", format="mixed")
+
+
+def transaction_touchpoints(transactions: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """Attach each order or store sale to the customer of the record it names.
+
+    Shopify orders name the customer by email (matched to a Shopify customer record); Square item
+    sales by the Square customer id. Transactions naming no known record are counted and left out
+    of touchpoints (they are not customer records, so no quarantine applies).
+
+    Args:
+        transactions: From ``identity.readers.read_transactions`` for every source.
+        records: Contacts with ``customer_id``.
+
+    Returns:
+        Touchpoint rows (``rollups.TOUCHPOINT_COLUMNS``).
+    """
+    if transactions.empty:
+        return pd.DataFrame(columns=TOUCHPOINT_COLUMNS)
+    shop = records[records[s.SOURCE_SYSTEM] == "ecommerce"].dropna(subset=[s.EMAIL])
+    shop = shop.sort_values(s.RECORD_KEY).drop_duplicates(s.EMAIL)
+    by_email = shop.set_index(s.EMAIL)[[s.CUSTOMER_ID, s.SOURCE_RECORD_ID]]
+    store = records[records[s.SOURCE_SYSTEM] == "pos"]
+    by_ref = store.set_index(s.SOURCE_RECORD_ID)[s.CUSTOMER_ID]
+
+    frames = []
+    orders = transactions[transactions[s.SOURCE_SYSTEM] == "ecommerce"]
+    if not orders.empty:
+        email = orders["customer_email"].str.strip().str.lower()
+        matched = by_email.reindex(email.to_numpy())
+        frames.append(
+            pd.DataFrame(
+                {
+                    s.CUSTOMER_ID: matched[s.CUSTOMER_ID].to_numpy(),
+                    s.SOURCE_RECORD_ID: matched[s.SOURCE_RECORD_ID].to_numpy(),
+                    s.SOURCE_SYSTEM: "ecommerce",
+                    "reference": orders["order_id"].to_numpy(),
+                    "occurred_at": _when(orders["occurred_at"]).to_numpy(),
+                    "amount": _amount(orders["amount"]).to_numpy(),
+                }
+            )
+        )
+    sales = transactions[transactions[s.SOURCE_SYSTEM] == "pos"]
+    if not sales.empty:
+        ref = sales["customer_ref"].str.strip()
+        frames.append(
+            pd.DataFrame(
+                {
+                    s.CUSTOMER_ID: by_ref.reindex(ref.to_numpy()).to_numpy(),
+                    s.SOURCE_RECORD_ID: ref.to_numpy(),
+                    s.SOURCE_SYSTEM: "pos",
+                    "reference": sales["order_id"].to_numpy(),
+                    "occurred_at": _when(sales["occurred_at"]).to_numpy(),
+                    "amount": _amount(sales["amount"]).to_numpy(),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=TOUCHPOINT_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    unmatched = int(out[s.CUSTOMER_ID].isna().sum())
+    if unmatched:
+        logger.info("touchpoints: %d transactions name no known customer record", unmatched)
+    out = out.dropna(subset=[s.CUSTOMER_ID])
+    out["channel"] = out[s.SOURCE_SYSTEM]
+    out["touchpoint_type"] = out[s.SOURCE_SYSTEM].map(TRANSACTION_TYPE)
+    return out[TOUCHPOINT_COLUMNS]
+
+
+def all_touchpoints(records: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFrame:
+    """Every dated interaction, sorted by customer and time."""
+    frames = [record_touchpoints(records), transaction_touchpoints(transactions, records)]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=TOUCHPOINT_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)
+    out["occurred_at"] = pd.to_datetime(out["occurred_at"], utc=True)
+    return out.sort_values(
+        [s.CUSTOMER_ID, "occurred_at", "channel", "reference"], kind="stable"
+    ).reset_index(drop=True)

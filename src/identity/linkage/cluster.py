@@ -1,0 +1,138 @@
+"""Group linked records into customers, and split clusters too large to be one person.
+
+Clustering runs on the edge list in plain pandas/scipy after scoring, so Spark and DuckDB give the
+same partition for the same scored pairs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Clusters:
+    """A partition of records into customers.
+
+    Attributes:
+        assignments: ``record_key`` -> ``cluster_id`` (the smallest record key in the cluster).
+        links: The edges that were kept (at or above the threshold, after guards).
+        oversized: One entry per cluster that exceeded the size limit and was split.
+    """
+
+    assignments: pd.DataFrame
+    links: pd.DataFrame
+    oversized: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def sizes(self) -> pd.Series:
+        """Records per cluster."""
+        return self.assignments.groupby("cluster_id").size()
+
+
+def _components(nodes: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Label each node with its connected component (labels are arbitrary ints)."""
+    n = len(nodes)
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return labels
+
+
+def _split_weakest(
+    members: np.ndarray, edges: pd.DataFrame, max_size: int
+) -> tuple[list[np.ndarray], int]:
+    """Remove the weakest links of one oversized cluster until every part is small enough.
+
+    Returns:
+        The parts (arrays of node indices) and the number of links removed.
+    """
+    position = {node: i for i, node in enumerate(members)}
+    local = edges.sort_values(["match_weight", "l", "r"], kind="stable").reset_index(drop=True)
+    left = local["l"].map(position).to_numpy()
+    right = local["r"].map(position).to_numpy()
+    removed = 0
+    # Drop links weakest first; after each batch recompute parts. Batches of 1 keep it exact and
+    # oversized clusters are rare and small, so this stays cheap.
+    while True:
+        labels = _components(members, left[removed:], right[removed:])
+        sizes = np.bincount(labels)
+        if sizes.max() <= max_size or removed >= len(local):
+            break
+        removed += 1
+    parts = [members[labels == label] for label in range(len(sizes))]
+    return parts, removed
+
+
+def cluster(
+    record_keys: pd.Series,
+    edges: pd.DataFrame,
+    threshold: float,
+    max_cluster_size: int,
+) -> Clusters:
+    """Cluster records by connected components over links at or above a weight.
+
+    Args:
+        record_keys: Every record to place (unlinked records become singletons).
+        edges: ``unique_id_l``, ``unique_id_r``, ``match_weight``.
+        threshold: Minimum match weight for a link.
+        max_cluster_size: Larger clusters are split at their weakest links and reported.
+
+    Returns:
+        The partition, the links kept and the oversized clusters found.
+    """
+    nodes = np.array(sorted(record_keys.astype(str).unique()))
+    index = pd.Series(np.arange(len(nodes)), index=nodes)
+    kept = edges.loc[edges["match_weight"] >= threshold, ["unique_id_l", "unique_id_r"]].copy()
+    kept["match_weight"] = edges.loc[kept.index, "match_weight"]
+    kept = kept[kept["unique_id_l"].isin(index.index) & kept["unique_id_r"].isin(index.index)]
+    left = index.loc[kept["unique_id_l"]].to_numpy()
+    right = index.loc[kept["unique_id_r"]].to_numpy()
+    labels = _components(nodes, left, right)
+
+    sizes = np.bincount(labels)
+    oversized: list[dict[str, Any]] = []
+    next_label = labels.max() + 1 if len(labels) else 0
+    local_edges = pd.DataFrame({"l": left, "r": right, "match_weight": kept["match_weight"]})
+    for label in np.flatnonzero(sizes > max_cluster_size):
+        members = np.flatnonzero(labels == label)
+        member_set = set(members.tolist())
+        inside = local_edges[local_edges["l"].isin(member_set) & local_edges["r"].isin(member_set)]
+        parts, removed = _split_weakest(members, inside, max_cluster_size)
+        for part in parts[1:]:
+            labels[part] = next_label
+            next_label += 1
+        oversized.append(
+            {
+                "cluster_id": str(nodes[members.min()]),
+                "size": int(len(members)),
+                "parts": len(parts),
+                "links_removed": removed,
+            }
+        )
+        logger.warning(
+            "cluster of %d records exceeded the limit of %d: split into %d parts",
+            len(members),
+            max_cluster_size,
+            len(parts),
+        )
+
+    assignments = pd.DataFrame({"record_key": nodes, "label": labels})
+    # The smallest record key names the cluster: stable and independent of engine or order.
+    assignments["cluster_id"] = assignments.groupby("label")["record_key"].transform("min")
+    label_of = pd.Series(labels, index=nodes)
+    same = (
+        label_of.loc[kept["unique_id_l"]].to_numpy() == label_of.loc[kept["unique_id_r"]].to_numpy()
+    )
+    return Clusters(
+        assignments=assignments[["record_key", "cluster_id"]],
+        links=kept.loc[same].reset_index(drop=True),
+        oversized=oversized,
+    )

@@ -1,0 +1,125 @@
+"""Explain a linkage run: parameters, weight distribution, cluster sizes and why records linked.
+
+Everything here is plain data (lists of dicts) for the offline HTML report; no charts library and
+no network.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from identity.linkage.cluster import Clusters
+
+
+def parameters(model: dict[str, Any]) -> list[dict[str, Any]]:
+    """List the trained m and u probability of every comparison level.
+
+    Args:
+        model: The Splink model as saved to JSON.
+
+    Returns:
+        One dict per non-null level: comparison, level, m, u, bayes_factor, match_weight.
+    """
+    rows = []
+    for comparison in model.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            if level.get("is_null_level"):
+                continue
+            m = level.get("m_probability")
+            u = level.get("u_probability")
+            bf = (m / u) if (m and u) else None
+            rows.append(
+                {
+                    "comparison": comparison.get("output_column_name"),
+                    "level": level.get("label_for_charts") or level.get("sql_condition"),
+                    "m": m,
+                    "u": u,
+                    "bayes_factor": bf,
+                    "match_weight": math.log2(bf) if bf else None,
+                }
+            )
+    return rows
+
+
+def weight_histogram(edges: pd.DataFrame, bins: int = 30) -> list[dict[str, Any]]:
+    """Histogram of the match weights of scored pairs."""
+    if edges.empty:
+        return []
+    counts, bounds = np.histogram(edges["match_weight"].to_numpy(dtype=float), bins=bins)
+    return [
+        {"bin_start": float(bounds[i]), "bin_end": float(bounds[i + 1]), "count": int(c)}
+        for i, c in enumerate(counts)
+    ]
+
+
+def cluster_size_distribution(clusters: Clusters) -> list[dict[str, int]]:
+    """How many clusters have each size."""
+    distribution = clusters.sizes.value_counts().sort_index()
+    return [{"size": int(size), "count": int(count)} for size, count in distribution.items()]
+
+
+def _prior_weight(model: dict[str, Any]) -> float:
+    p = float(model.get("probability_two_random_records_match") or 1e-4)
+    return math.log2(p / (1 - p))
+
+
+def waterfalls(
+    clusters: Clusters, edges: pd.DataFrame, model: dict[str, Any], samples: int = 5
+) -> list[dict[str, Any]]:
+    """For a sample of multi-record clusters, the per-comparison weights of each link.
+
+    The sample is deterministic: the largest clusters, ties by cluster id.
+
+    Args:
+        clusters: The final partition.
+        edges: Scored pairs with ``bf_*`` columns.
+        model: The trained model (for the prior).
+        samples: Clusters to explain.
+
+    Returns:
+        One dict per cluster with its record keys and links; each link lists the weight each
+        comparison contributed (``log2`` of its Bayes factor, term-frequency adjusted).
+    """
+    sizes = clusters.sizes
+    multi = sizes[sizes > 1].sort_index().sort_values(ascending=False, kind="stable")
+    chosen = list(multi.index[:samples])
+    by_cluster = clusters.assignments.set_index("record_key")["cluster_id"]
+    bf_columns = [c for c in edges.columns if c.startswith("bf_") and not c.startswith("bf_tf_")]
+    prior = _prior_weight(model)
+    out = []
+    links = clusters.links.merge(edges, on=["unique_id_l", "unique_id_r"], how="left")
+    links = links.rename(columns={"match_weight_x": "match_weight"})
+    links["cluster_id"] = links["unique_id_l"].map(by_cluster)
+    for cluster_id in chosen:
+        records = sorted(by_cluster.index[by_cluster == cluster_id])
+        pairs = []
+        for _, link in links[links["cluster_id"] == cluster_id].iterrows():
+            terms = [{"comparison": "prior", "level": "", "weight": prior}]
+            for column in bf_columns:
+                name = column[3:]
+                bf = float(link[column]) if pd.notna(link[column]) else 1.0
+                tf = link.get(f"bf_tf_adj_{name}")
+                if tf is not None and pd.notna(tf):
+                    bf *= float(tf)
+                gamma = link.get(f"gamma_{name}")
+                terms.append(
+                    {
+                        "comparison": name,
+                        "level": None if gamma is None or pd.isna(gamma) else int(gamma),
+                        "weight": math.log2(bf) if bf > 0 else float("-inf"),
+                    }
+                )
+            pairs.append(
+                {
+                    "left": link["unique_id_l"],
+                    "right": link["unique_id_r"],
+                    "match_weight": float(link["match_weight"]),
+                    "terms": terms,
+                }
+            )
+        out.append({"cluster_id": cluster_id, "records": records, "pairs": pairs})
+    return out

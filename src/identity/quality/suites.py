@@ -1,0 +1,106 @@
+"""Finding and checking the expectation suites kept as JSON in ``expectations/``.
+
+The JSON files are the single source of rules and thresholds. They use Great Expectations' 1.x
+ExpectationSuite shape (``name``, ``expectations[{type, kwargs, meta}]``, ``meta``) and add two
+keys to every expectation's ``meta``: ``blocking`` (bool) and ``why`` (the business reason).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# src/identity/quality/suites.py -> parents[3] is the repository root.
+DEFAULT_EXPECTATIONS_DIR = Path(__file__).resolve().parents[3] / "expectations"
+
+
+class SuiteDefinitionError(ValueError):
+    """A suite JSON file is missing or does not follow the agreed shape."""
+
+
+def expectations_dir(override: Path | None = None) -> Path:
+    """Return the folder holding the suite JSON files.
+
+    Args:
+        override: A folder to use instead of the repository's ``expectations/``.
+
+    Returns:
+        ``override`` when given, else ``<repo>/expectations``.
+    """
+    return Path(override) if override is not None else DEFAULT_EXPECTATIONS_DIR
+
+
+def suite_names(expectations_dir: Path | None = None) -> list[str]:
+    """List the available suites.
+
+    Args:
+        expectations_dir: Folder to look in; defaults to the repository's ``expectations/``.
+
+    Returns:
+        Sorted suite names (file names without ``.json``), e.g. ``["contacts", "crm_raw", ...]``.
+    """
+    folder = _resolve(expectations_dir)
+    return sorted(path.stem for path in folder.glob("*.json"))
+
+
+def load_suite(name: str, expectations_dir: Path | None = None) -> dict[str, Any]:
+    """Load and check one suite.
+
+    Args:
+        name: Suite name, e.g. ``"crm_raw"``.
+        expectations_dir: Folder to look in; defaults to the repository's ``expectations/``.
+
+    Returns:
+        The parsed JSON: ``{"name", "expectations": [{"type", "kwargs", "meta"}], "meta"}``.
+
+    Raises:
+        SuiteDefinitionError: The file is missing, is not valid JSON, or an expectation lacks
+            ``type``, ``kwargs``, a boolean ``meta.blocking`` or a non-empty ``meta.why``.
+    """
+    folder = _resolve(expectations_dir)
+    path = folder / f"{name}.json"
+    if not path.is_file():
+        available = ", ".join(suite_names(folder)) or "none"
+        raise SuiteDefinitionError(
+            f"no expectation suite '{name}' in {folder} (available: {available})"
+        )
+    try:
+        suite = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SuiteDefinitionError(f"{path.name}: not valid JSON ({exc})") from exc
+    _check_shape(suite, path.name, name)
+    return suite
+
+
+def _resolve(override: Path | None) -> Path:
+    folder = expectations_dir(override)
+    if not folder.is_dir():
+        raise SuiteDefinitionError(f"expectations folder {folder} does not exist")
+    return folder
+
+
+def _check_shape(suite: Any, file_name: str, name: str) -> None:
+    if not isinstance(suite, dict) or suite.get("name") != name:
+        raise SuiteDefinitionError(f"{file_name}: top-level 'name' must be '{name}'")
+    expectations = suite.get("expectations")
+    if not isinstance(expectations, list) or not expectations:
+        raise SuiteDefinitionError(f"{file_name}: 'expectations' must be a non-empty list")
+    for position, expectation in enumerate(expectations):
+        where = f"{file_name}: expectation {position}"
+        if not isinstance(expectation, dict) or not isinstance(expectation.get("type"), str):
+            raise SuiteDefinitionError(f"{where} has no 'type'")
+        if not isinstance(expectation.get("kwargs"), dict):
+            raise SuiteDefinitionError(f"{where} ({expectation['type']}) has no 'kwargs' object")
+        meta = expectation.get("meta")
+        if not isinstance(meta, dict) or not isinstance(meta.get("blocking"), bool):
+            raise SuiteDefinitionError(
+                f"{where} ({expectation['type']}) needs meta.blocking set to true or false"
+            )
+        if not isinstance(meta.get("why"), str) or not meta["why"].strip():
+            raise SuiteDefinitionError(
+                f"{where} ({expectation['type']}) needs meta.why: the reason for the rule"
+            )

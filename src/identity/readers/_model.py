@@ -1,0 +1,64 @@
+"""Result and error types shared by every reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from identity.schema import QUARANTINE_COLUMNS, RAW_COLUMNS, RUN_ID
+
+# The lead adds run_id when the run is known; readers produce everything else.
+READER_QUARANTINE_COLUMNS: list[str] = [c for c in QUARANTINE_COLUMNS if c != RUN_ID]
+FILE_COLUMNS: list[str] = ["file", "rows_read", "rows_quarantined"]
+
+
+class SourceFormatError(ValueError):
+    """A file that cannot be read at all.
+
+    The message names the file and the line (and the column when relevant) and says what was
+    expected, so whoever dropped the file in the landing folder knows what to fix.
+    """
+
+
+@dataclass(frozen=True)
+class SourceBatch:
+    """Everything one source folder yielded in one read.
+
+    Attributes:
+        source_system: ``"crm"``, ``"ecommerce"``, ``"pos"`` or ``"social"``.
+        records: Columns exactly ``identity.schema.RAW_COLUMNS``; every value is text or None.
+        quarantine: Rows the reader could not use: ``source_system``, ``file``, ``line``,
+            ``raw``, ``reason`` (no ``run_id``).
+        files: One row per file read: ``file``, ``rows_read``, ``rows_quarantined``, where
+            ``rows_read`` always equals the file's records plus its quarantined rows.
+    """
+
+    source_system: str
+    records: pd.DataFrame
+    quarantine: pd.DataFrame
+    files: pd.DataFrame
+
+
+def empty_batch(source_system: str) -> SourceBatch:
+    """Return a batch with no rows but the full set of columns.
+
+    Args:
+        source_system: The source the batch belongs to.
+
+    Returns:
+        A ``SourceBatch`` whose three frames are empty.
+    """
+    return SourceBatch(
+        source_system=source_system,
+        records=pd.DataFrame({c: pd.Series([], dtype=object) for c in RAW_COLUMNS}),
+        quarantine=pd.DataFrame(
+            {
+                c: pd.Series([], dtype="int64" if c == "line" else object)
+                for c in READER_QUARANTINE_COLUMNS
+            }
+        ),
+        files=pd.DataFrame(
+            {c: pd.Series([], dtype=object if c == "file" else "int64") for c in FILE_COLUMNS}
+        ),
+    )

@@ -1,0 +1,167 @@
+"""Report sections about volumes: headline figures, trends, sources, quarantine and id churn."""
+
+from __future__ import annotations
+
+from identity.report.figures import (
+    ordered_sources,
+    run_status,
+    source_total,
+    totals,
+    trends,
+)
+from identity.report.html import badge, cards, delta, esc, fmt_int, fmt_percent, number, table
+from identity.report.model import RunReport
+
+CHURN_KEYS = ("new", "merged", "split", "retired", "kept")
+
+
+def headline(report: RunReport, previous: RunReport | None) -> str:
+    """Cards with the run's main figures and their change since the previous run."""
+    now = totals(report)
+    before = totals(previous) if previous else {}
+    items = [
+        ("rows read", "rows_read", None),
+        ("rows linked", "rows_linked", True),
+        ("rows quarantined", "rows_quarantined", False),
+        ("customers", "customers", None),
+        ("largest cluster", "largest_cluster", None),
+        ("blocking failures", "blocking_failures", False),
+        ("warnings", "warnings", False),
+    ]
+    figures = [
+        (
+            label,
+            fmt_int(now.get(key)),
+            delta(now.get(key), before.get(key), higher_is_better=good) if previous else "",
+        )
+        for label, key, good in items
+    ]
+    status = run_status(report)
+    meta = (
+        f'<p class="meta">Run <code>{esc(report.run_id)}</code> started {esc(report.started_at)}'
+        f" on <b>{esc(report.engine or 'unknown engine')}</b> · data quality {badge(status)}"
+        + (
+            f" · compared with run <code>{esc(previous.run_id)}</code>"
+            if previous
+            else " · first run: nothing to compare with"
+        )
+        + "</p>"
+    )
+    return meta + cards(figures)
+
+
+def trend_table(report: RunReport, previous: RunReport | None) -> str:
+    """This run against the previous one, figure by figure."""
+    if previous is None:
+        return '<p class="empty">First run: trends appear from the next run on.</p>'
+    rows = []
+    for trend in trends(report, previous):
+        show = fmt_percent if trend.unit else fmt_int
+        change = delta(
+            trend.current, trend.previous, higher_is_better=trend.higher_is_better, unit=trend.unit
+        )
+        rows.append([esc(trend.label), show(trend.current), show(trend.previous), change])
+    return table(
+        ["figure", "this run", "previous run", "change"],
+        rows,
+        numeric=(1, 2, 3),
+        css_class="trends",
+    )
+
+
+def sources(report: RunReport) -> str:
+    """Per source: rows read, linked and quarantined for every file, with a balance check."""
+    names = ordered_sources(report)
+    if not names:
+        return '<p class="empty">No source data this run.</p>'
+    parts = []
+    for name in names:
+        data = report.sources.get(name) or {}
+        files = [f for f in data.get("files") or [] if isinstance(f, dict)]
+        rows = [
+            _file_row(
+                esc(f.get("file")),
+                f.get("rows_read"),
+                f.get("rows_linked"),
+                f.get("rows_quarantined"),
+            )
+            for f in files
+        ]
+        if rows:
+            rows.append(
+                _file_row(
+                    "<b>total</b>",
+                    source_total(report, name, "rows_read"),
+                    source_total(report, name, "rows_linked"),
+                    source_total(report, name, "rows_quarantined"),
+                )
+            )
+        parts.append(f"<h3>{esc(name)}</h3>")
+        parts.append(
+            table(
+                ["file", "rows read", "rows linked", "rows quarantined", "balanced"],
+                rows,
+                numeric=(1, 2, 3),
+                css_class="files",
+                empty="No files for this source this run.",
+            )
+        )
+    note = (
+        '<p class="muted">Every row read is either linked (in the crosswalk) or quarantined; '
+        "“balanced” checks that per file.</p>"
+    )
+    return note + "".join(parts)
+
+
+def _file_row(label: str, read: object, linked: object, quarantined: object) -> list[str]:
+    values = [number(read), number(linked), number(quarantined)]
+    if any(v is None for v in values):
+        check = badge("none", "?")
+    else:
+        check = badge("pass") if values[0] == values[1] + values[2] else badge("fail")
+    return [label, fmt_int(read), fmt_int(linked), fmt_int(quarantined), check]
+
+
+def quarantine(report: RunReport) -> str:
+    """Quarantined rows by source and reason, largest first, with a proportional bar."""
+    entries = [
+        (source, str(reason), number(count) or 0.0)
+        for source in ordered_sources(report)
+        for reason, count in (report.quarantine_by_reason.get(source) or {}).items()
+    ]
+    if not entries:
+        return '<p class="empty">Nothing was quarantined.</p>'
+    entries.sort(key=lambda e: (ordered_sources(report).index(e[0]), -e[2], e[1]))
+    largest = max(count for _, _, count in entries) or 1.0
+    rows = [
+        [
+            esc(source),
+            esc(reason),
+            fmt_int(count),
+            f'<div class="qbar" style="width:{100 * count / largest:.1f}%"></div>',
+        ]
+        for source, reason, count in entries
+    ]
+    total = sum(count for _, _, count in entries)
+    rows.append(["<b>all sources</b>", "", f"<b>{fmt_int(total)}</b>", ""])
+    return table(["source", "reason", "rows", ""], rows, numeric=(2,), css_class="quarantine")
+
+
+def id_churn(report: RunReport, previous: RunReport | None) -> str:
+    """What happened to customer ids this run: new, merged, split, retired, kept."""
+    if not report.id_churn:
+        return '<p class="empty">No id changes recorded (first publication or no linkage yet).</p>'
+    before = previous.id_churn if previous else None
+    keys = [k for k in CHURN_KEYS if k in report.id_churn]
+    keys += sorted(k for k in report.id_churn if k not in CHURN_KEYS)
+    rows = [
+        [
+            esc(key),
+            fmt_int(report.id_churn.get(key)),
+            delta(report.id_churn.get(key), before.get(key)) if before is not None else "",
+        ]
+        for key in keys
+    ]
+    return table(
+        ["change", "customer ids", "vs previous run"], rows, numeric=(1, 2), css_class="churn"
+    )

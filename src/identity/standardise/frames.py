@@ -1,0 +1,99 @@
+"""Applying per-value functions to columns: each distinct value (or pair) is computed once.
+
+phonenumbers and email-validator cost tens of microseconds a call; a million rows hold far fewer
+distinct values than rows (and text columns repeat heavily: cities, first names, consent flags).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from identity.standardise.parallel import ValueMapper
+
+
+def as_text(column: pd.Series) -> pd.Series:
+    """Return a column as Python objects: ``str`` values and None where missing."""
+    out = column.astype(object)
+    return out.where(out.notna(), None)
+
+
+def map_distinct(
+    column: pd.Series, function: Callable[[Any], Any], mapper: ValueMapper | None = None
+) -> pd.Series:
+    """Apply ``function`` once per distinct non-missing value of ``column``.
+
+    Args:
+        column: Values to transform.
+        function: Called with one value; may return None.
+        mapper: Runs the calls (in worker processes if it has any); in this process when None.
+
+    Returns:
+        Object series aligned on ``column``, None where the input was missing.
+    """
+    present = column.dropna()
+    if present.empty:
+        return pd.Series([None] * len(column), index=column.index, dtype=object)
+    distinct = pd.unique(present.to_numpy(dtype=object))
+    codes = pd.Index(distinct).get_indexer(present.to_numpy(dtype=object))
+    results = (mapper or ValueMapper()).map(function, distinct)
+    mapped = pd.Series([None] * len(column), index=column.index, dtype=object)
+    mapped.loc[present.index] = pd.Series(results, dtype=object).to_numpy()[codes]
+    return mapped
+
+
+def map_distinct_pairs(
+    first: pd.Series,
+    second: pd.Series,
+    function: Callable[[Any, Any], Any],
+    mapper: ValueMapper | None = None,
+) -> pd.Series:
+    """Apply ``function(first, second)`` once per distinct pair where ``first`` is present.
+
+    Args:
+        first: Main value (rows where it is missing give None).
+        second: Context value such as a region or a day-first flag (None where missing).
+        mapper: Runs the calls (in worker processes if it has any); in this process when None.
+
+    Returns:
+        Object series aligned on ``first``.
+    """
+    pairs = pd.DataFrame({"a": as_text(first), "b": as_text(second)}, index=first.index)
+    pairs = pairs[pairs["a"].notna()]
+    out = pd.Series([None] * len(first), index=first.index, dtype=object)
+    if pairs.empty:
+        return out
+    # ngroup numbers groups in order of first appearance, the order drop_duplicates keeps.
+    codes = pairs.groupby(["a", "b"], dropna=False, sort=False).ngroup().to_numpy()
+    distinct = pairs.drop_duplicates()
+    results = (mapper or ValueMapper()).map(
+        function, distinct["a"].tolist(), distinct["b"].tolist()
+    )
+    out.loc[pairs.index] = pd.Series(results, dtype=object).to_numpy()[codes]
+    return out
+
+
+def on_distinct(
+    column: pd.Series, transform: Callable[[pd.Series], pd.Series | pd.DataFrame]
+) -> pd.Series | pd.DataFrame:
+    """Run a vectorised ``transform`` on the distinct non-missing values, then spread back.
+
+    Pandas string methods loop in Python; timestamps and dates repeat a lot (``09-14-2025``),
+    so transforming each distinct value once is several times faster.
+
+    Args:
+        column: Text values.
+        transform: Takes a series of distinct values (default index), returns a series or
+            frame aligned on it.
+
+    Returns:
+        The transform's output aligned on ``column`` (missing rows all NaN).
+    """
+    present = column.dropna()
+    codes, distinct = pd.factorize(present.to_numpy(dtype=object))
+    result = transform(pd.Series(distinct, dtype=object))
+    spread = result.iloc[codes]
+    spread.index = present.index
+    return spread.reindex(column.index)

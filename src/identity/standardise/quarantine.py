@@ -1,0 +1,124 @@
+"""Which records cannot be used, and why: one reason per record, checked in a fixed order."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from identity import schema as s
+from identity.standardise.frames import map_distinct
+from identity.standardise.values import parse_bool
+
+TEST_LEAD = "test lead"
+DELETED = "deleted in source"
+NO_RECORD_ID = "no source_record_id"
+NO_IDENTIFIER = "no usable identifier"
+DUPLICATE = "duplicate source_record_id (first at {file}:{line})"
+
+# Meta marks leads made with the form testing tool "<test lead: dummy data for ...>".
+TEST_LEAD_MARK = "<test lead"
+
+QUARANTINE_OUTPUT_COLUMNS: list[str] = [c for c in s.QUARANTINE_COLUMNS if c != s.RUN_ID]
+
+
+def _test_leads(records: pd.DataFrame) -> pd.Series:
+    # The raw row holds every value as read; look at the columns only where it is missing.
+    raw = records[s.RAW].astype(object)
+    flagged = raw.str.contains(TEST_LEAD_MARK, case=False, regex=False, na=False)
+    no_raw = raw.isna()
+    if no_raw.any():
+        for column in [s.SOURCE_RECORD_ID, *s.ATTRIBUTE_COLUMNS]:
+            text = records.loc[no_raw, column].dropna().astype(str)
+            hit = text.str.contains(TEST_LEAD_MARK, case=False, regex=False)
+            flagged.loc[hit[hit].index] = True
+    return flagged.astype(bool)
+
+
+def _duplicates(contacts: pd.DataFrame, candidates: pd.Series) -> pd.Series:
+    """Reason for each repeated record id among ``candidates``; the kept copy gets None.
+
+    The copy kept is the most recently updated (a missing ``updated_at`` counts as oldest);
+    ties keep the first by ``(source_file, source_line)``. The reason names the kept copy.
+    """
+    rows = contacts.loc[candidates, [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.UPDATED_AT]].copy()
+    rows["file"] = contacts.loc[candidates, s.SOURCE_FILE].astype(object).fillna("")
+    rows["line"] = contacts.loc[candidates, s.SOURCE_LINE]
+    repeated = rows.duplicated([s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID], keep=False)
+    rows = rows[repeated]
+    reasons = pd.Series(None, index=contacts.index, dtype=object)
+    if rows.empty:
+        return reasons
+    rows["order"] = range(len(rows))  # the input order settles what nothing else does
+    rows = rows.sort_values(
+        [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.UPDATED_AT, "file", "line", "order"],
+        ascending=[True, True, False, True, True, True],
+        na_position="last",
+        kind="stable",
+    )
+    kept = rows.groupby([s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID], sort=False)[["file", "line"]]
+    kept = kept.transform("first")
+    first_of_group = ~rows.duplicated([s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID], keep="first")
+    dropped = rows.index[~first_of_group.to_numpy()]
+    reasons.loc[dropped] = [
+        DUPLICATE.format(file=f, line=int(n))
+        for f, n in zip(kept.loc[dropped, "file"], kept.loc[dropped, "line"], strict=True)
+    ]
+    return reasons
+
+
+def _no_identifier(contacts: pd.DataFrame) -> pd.Series:
+    has_name = contacts[s.FIRST_NAME].notna() | contacts[s.LAST_NAME].notna()
+    has_place_or_birth = (
+        contacts[s.DATE_OF_BIRTH].notna()
+        | contacts[s.POSTAL_CODE].notna()
+        | contacts[s.STREET].notna()
+    )
+    usable = contacts[s.EMAIL].notna() | contacts[s.PHONE].notna() | (has_name & has_place_or_birth)
+    return ~usable.astype(bool)
+
+
+def quarantine_reasons(records: pd.DataFrame, contacts: pd.DataFrame) -> pd.Series:
+    """Give the reason each unusable record is quarantined for; None for usable records.
+
+    Checked in this order, the first that applies wins: a Meta test lead; a record deleted in
+    the source; a missing record id; a repeated ``source_record_id`` within one source
+    system (see ``_duplicates`` for which copy is kept); no usable identifier (no email, no
+    phone, and not a name with a date of birth, postcode or street).
+
+    Args:
+        records: Raw records (``schema.RAW_COLUMNS``).
+        contacts: ``build_contacts(records, ...)``, aligned on ``records``.
+
+    Returns:
+        Object series of reasons aligned on ``records``.
+    """
+    reasons = pd.Series(None, index=records.index, dtype=object)
+    reasons[_test_leads(records)] = TEST_LEAD
+    deleted = map_distinct(records[s.IS_DELETED], parse_bool).eq(True)
+    reasons[reasons.isna() & deleted] = DELETED
+    record_id = records[s.SOURCE_RECORD_ID].astype(object)
+    missing_id = record_id.isna() | (record_id.fillna("").astype(str).str.strip() == "")
+    reasons[reasons.isna() & missing_id] = NO_RECORD_ID
+    duplicate = _duplicates(contacts, reasons.isna())
+    reasons = reasons.where(reasons.notna(), duplicate)
+    reasons[reasons.isna() & _no_identifier(contacts)] = NO_IDENTIFIER
+    return reasons
+
+
+def quarantine_rows(
+    records: pd.DataFrame, contacts: pd.DataFrame, reasons: pd.Series
+) -> pd.DataFrame:
+    """Build the quarantine table rows for the records that have a reason.
+
+    Returns:
+        ``source_system``, ``file``, ``line`` (int64), ``raw`` (as given), ``reason``.
+    """
+    held = reasons.notna()
+    return pd.DataFrame(
+        {
+            s.SOURCE_SYSTEM: records.loc[held, s.SOURCE_SYSTEM].astype(object),
+            "file": records.loc[held, s.SOURCE_FILE].astype(object),
+            "line": contacts.loc[held, s.SOURCE_LINE].astype("int64"),
+            s.RAW: records.loc[held, s.RAW].astype(object),
+            s.REASON: reasons[held].astype(object),
+        }
+    )[QUARANTINE_OUTPUT_COLUMNS]
