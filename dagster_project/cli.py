@@ -70,6 +70,17 @@ def _failure_message(result: Any) -> str:
     return "\n".join(lines) or "the run failed"
 
 
+def ensure_dagster_home() -> Path:
+    """Use ``DAGSTER_HOME`` (default ``./.dagster_home``), creating it with telemetry off."""
+    os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve()))
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+    return home
+
+
 def run_job(
     landing: str, warehouse: str, engine: str, full_refresh: bool = False
 ) -> tuple[bool, str, Any]:
@@ -85,8 +96,7 @@ def run_job(
     from identity.engine import require_engine
 
     require_engine(engine, os.environ.get("IDENTITY_SPARK_MASTER", "local[*]"))
-    os.environ.setdefault("DAGSTER_HOME", str(Path(".dagster_home").resolve()))
-    Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    ensure_dagster_home()
     resources = resources_from_env(landing, warehouse, engine, full_refresh)
     resources["io_manager"] = dg.mem_io_manager
     job = build_defs(resources).resolve_job_def(JOB)

@@ -133,6 +133,7 @@ def spark_session(options: SparkOptions | None = None) -> SparkSession:
     )
     if options.master.startswith("local"):
         # Local mode must not try to reach the network to find its own host name.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
         builder = builder.config("spark.driver.host", "127.0.0.1").config(
             "spark.driver.bindAddress", "127.0.0.1"
         )

@@ -1,0 +1,1 @@
+"""Benchmarks: accuracy against plain Splink, and speed at scale."""
