@@ -1,4 +1,4 @@
-"""The Dagster definitions: they load, and the graph, job, schedule, sensor and checks are as promised."""
+"""The Dagster definitions load, with the promised graph, job, schedule, sensor and checks."""
 
 from __future__ import annotations
 

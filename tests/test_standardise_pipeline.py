@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 
 from identity import schema as s
-from identity.standardise import contacts_arrow_schema, parallel, standardise
+from identity.standardise import contacts_arrow_schema, standardise
 
 TODAY = date(2026, 1, 15)
 
@@ -242,6 +242,17 @@ def test_day_first_is_decided_per_file() -> None:
     assert dob == {"e1": "1980-12-25", "e2": "1980-05-04", "u1": "1980-12-25", "u2": "1980-04-05"}
 
 
+def test_files_of_the_same_name_in_two_sources_do_not_share_a_hint() -> None:
+    rows = [
+        _record("crm", "e1", 2, "customers.csv", email="a@x.fr", date_of_birth="25/12/1980"),
+        _record("crm", "e2", 3, "customers.csv", email="b@x.fr", date_of_birth="04/05/1980"),
+        _record("pos", "u2", 3, "customers.csv", email="d@x.fr", date_of_birth="04/05/1980"),
+    ]
+    contacts = standardise(_frame(*rows), reference_date=TODAY).contacts
+    dob = dict(zip(contacts[s.RECORD_KEY], contacts[s.DATE_OF_BIRTH], strict=True))
+    assert dob == {"crm:e1": "1980-12-25", "crm:e2": "1980-05-04", "pos:u2": "1980-04-05"}
+
+
 def test_output_contract() -> None:
     rows = [CRM, _record("pos", "B", email="b@mail.com"), _record("social", "A", email="x@y.fr")]
     batch = standardise(_frame(*rows), reference_date=TODAY)
@@ -293,10 +304,17 @@ def test_same_input_same_output_whatever_the_row_order() -> None:
         pd.testing.assert_frame_equal(first.quarantine, other.quarantine)
 
 
-def test_worker_processes_give_the_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "PARALLEL_MIN_VALUES", 1)
+def test_sources_can_be_standardised_separately() -> None:
+    # Duplicates are per source system and date hints per file, so callers may split the work
+    # by source (e.g. one process each) and concatenate: the result is the same.
     records = _messy_frame()
-    serial = standardise(records, reference_date=TODAY)
-    pooled = standardise(records, reference_date=TODAY, workers=2)
-    pd.testing.assert_frame_equal(serial.contacts, pooled.contacts)
-    pd.testing.assert_frame_equal(serial.quarantine, pooled.quarantine)
+    whole = standardise(records, reference_date=TODAY)
+    parts = [
+        standardise(group, reference_date=TODAY)
+        for _, group in records.groupby(s.SOURCE_SYSTEM, sort=True)
+    ]
+    contacts = pd.concat([p.contacts for p in parts], ignore_index=True)
+    contacts = contacts.sort_values(s.RECORD_KEY, ignore_index=True)
+    quarantine = pd.concat([p.quarantine for p in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(whole.contacts, contacts)
+    pd.testing.assert_frame_equal(whole.quarantine, quarantine)

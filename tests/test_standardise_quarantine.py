@@ -11,7 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from identity import schema as s
-from identity.standardise import StandardisedBatch, standardise
+from identity.standardise import (
+    StandardisationBalanceError,
+    StandardisedBatch,
+    _check_balance,
+    standardise,
+)
 
 TODAY = date(2026, 1, 15)
 
@@ -215,3 +220,16 @@ def test_every_record_is_in_contacts_or_quarantine_exactly_once(
     assert batch.contacts[s.RECORD_KEY].is_unique
     assert batch.contacts[s.RECORD_KEY].is_monotonic_increasing
     assert batch.quarantine[s.REASON].notna().all()
+
+
+def test_balance_check_fails_on_lost_or_doubled_records() -> None:
+    records = pd.DataFrame({s.RECORD_KEY: ["crm:a", "crm:b", "crm:c"]})
+    contacts = records.iloc[[0, 1]]
+    with pytest.raises(StandardisationBalanceError, match="3 records in, 2 contacts"):
+        _check_balance(records, contacts, records.iloc[[]])  # one lost
+    with pytest.raises(StandardisationBalanceError):
+        _check_balance(records, records.iloc[[0]], records.iloc[[0, 1]])  # one in both
+    doubled = pd.DataFrame({s.RECORD_KEY: ["crm:a", "crm:a"]})
+    with pytest.raises(StandardisationBalanceError, match="not unique"):
+        _check_balance(doubled, doubled, doubled.iloc[[]])
+    _check_balance(records, contacts, records.iloc[[2]])  # balanced: no error

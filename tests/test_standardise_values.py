@@ -151,6 +151,11 @@ def test_parse_timestamps_vector_keeps_index_and_dtype() -> None:
     assert pd.isna(out[3]) and out[7] == _utc("2025-01-01")
 
 
+def test_parse_timestamps_with_a_repeated_index() -> None:
+    out = parse_timestamps(pd.Series(["09-14-2025", "2025-01-01 10:00:00"], index=[4, 4]))
+    assert out.tolist() == [_utc("2025-09-14"), _utc("2025-01-01 10:00")]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

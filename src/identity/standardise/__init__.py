@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from identity import schema as s
-from identity.standardise.columns import build_contacts, pandas_dtypes
+from identity.standardise.columns import build_contacts
 from identity.standardise.contact_points import (
     ParsedPhone,
     email_match_parts,
@@ -128,13 +128,14 @@ def _check_columns(records: pd.DataFrame) -> None:
         )
 
 
-def _check_balance(records: pd.DataFrame, contacts: pd.DataFrame, held: pd.Series) -> None:
+def _check_balance(records: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame) -> None:
+    """Raise unless every record is in exactly one of contacts and quarantine."""
     if (
-        len(contacts) + int(held.sum()) != len(records)
-        or contacts.index.isin(held.index[held]).any()
+        len(contacts) + len(quarantine) != len(records)
+        or contacts.index.isin(quarantine.index).any()
     ):
         raise StandardisationBalanceError(
-            f"{len(records)} records in, {len(contacts)} contacts + {int(held.sum())} "
+            f"{len(records)} records in, {len(contacts)} contacts + {len(quarantine)} "
             "quarantined out"
         )
     if contacts[s.RECORD_KEY].duplicated().any():
@@ -146,7 +147,6 @@ def standardise(
     default_region: str = "US",
     *,
     reference_date: date | None = None,
-    workers: int = 1,
 ) -> StandardisedBatch:
     """Standardise raw records into contacts and quarantine the unusable ones.
 
@@ -157,8 +157,6 @@ def standardise(
             neither given nor told by the postcode.
         reference_date: "Today" for date-of-birth checks (future, over 120 years); the real
             today when None. Pass a fixed date for reproducible runs.
-        workers: Processes for phone and email validation, the stage's main cost; with 2 a
-            million rows take about half as long. Output is the same for any value.
 
     Returns:
         Contacts sorted by ``record_key`` and the quarantine, which together hold every input
@@ -170,14 +168,15 @@ def standardise(
     """
     _check_columns(records)
     records = records[s.RAW_COLUMNS].reset_index(drop=True)
-    everything = build_contacts(records, default_region, reference_date, workers)
+    everything = build_contacts(records, default_region, reference_date)
     reasons = quarantine_reasons(records, everything)
     held = reasons.notna()
     contacts = everything[~held].sort_values(s.RECORD_KEY, kind="stable")
     quarantine = quarantine_rows(records, everything, reasons).sort_values(
         [s.SOURCE_SYSTEM, "file", "line"], kind="stable"
     )
-    _check_balance(records, contacts, held)
+    # Both keep the input's row labels until here, so overlap or loss would show.
+    _check_balance(records, contacts, quarantine)
     logger.info(
         "standardised %d records: %d contacts, %d quarantined %s",
         len(records),
@@ -186,6 +185,6 @@ def standardise(
         quarantine[s.REASON].str.split(" \\(", regex=True).str[0].value_counts().to_dict(),
     )
     return StandardisedBatch(
-        contacts=contacts.reset_index(drop=True).astype(pandas_dtypes()),
+        contacts=contacts.reset_index(drop=True),
         quarantine=quarantine.reset_index(drop=True),
     )

@@ -21,7 +21,6 @@ from identity.standardise.dates import (
 )
 from identity.standardise.frames import as_text, map_distinct, map_distinct_pairs
 from identity.standardise.names import clean_name, fold_name, split_full_name
-from identity.standardise.parallel import ValueMapper
 from identity.standardise.places import (
     compact_postcode,
     country_code,
@@ -73,8 +72,8 @@ def _names(records: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
-def _emails(records: pd.DataFrame, mapper: ValueMapper) -> dict[str, pd.Series]:
-    email = map_distinct(records[s.EMAIL], normalise_email, mapper)
+def _emails(records: pd.DataFrame) -> dict[str, pd.Series]:
+    email = map_distinct(records[s.EMAIL], normalise_email)
     parts = map_distinct(email, email_match_parts)
     return {
         s.EMAIL: email,
@@ -84,24 +83,22 @@ def _emails(records: pd.DataFrame, mapper: ValueMapper) -> dict[str, pd.Series]:
     }
 
 
-def _parsed_phones(column: pd.Series, region: pd.Series, mapper: ValueMapper) -> pd.Series:
+def _parsed_phones(column: pd.Series, region: pd.Series) -> pd.Series:
     key = map_distinct(column, phone_key)
     # A number written with "+" reads the same in every region: share its parse.
     context = region.where(~key.fillna("").str.startswith("+"), None)
-    return map_distinct_pairs(key, context, parse_phone_key, mapper)
+    return map_distinct_pairs(key, context, parse_phone_key)
 
 
-def _contact_points_and_places(
-    records: pd.DataFrame, default_region: str, mapper: ValueMapper
-) -> dict[str, pd.Series]:
+def _contact_points_and_places(records: pd.DataFrame, default_region: str) -> dict[str, pd.Series]:
     given_country = map_distinct(records[s.COUNTRY], country_code)
     postcode_region = map_distinct_pairs(
         records[s.POSTAL_CODE], records[s.STATE], region_from_postcode
     )
     phone_region = given_country.where(given_country.notna(), postcode_region)
     phone_region = phone_region.where(phone_region.notna(), default_region)
-    mobile = _parsed_phones(records[s.MOBILE_PHONE], phone_region, mapper)
-    landline = _parsed_phones(records[s.PHONE], phone_region, mapper)
+    mobile = _parsed_phones(records[s.MOBILE_PHONE], phone_region)
+    landline = _parsed_phones(records[s.PHONE], phone_region)
     # The mobile is the customer's own; a "phone" is often a switchboard or a household line.
     phone = mobile.where(mobile.notna(), landline)
     phone_country = phone.map(lambda p: None if p is None else p.region)
@@ -124,7 +121,8 @@ def _contact_points_and_places(
 
 
 def _dates(records: pd.DataFrame, reference_date: date | None) -> dict[str, pd.Series]:
-    files = records[s.SOURCE_FILE]
+    # Two sources may both export "customers.csv": a file is known by its source too.
+    files = records[s.SOURCE_SYSTEM].fillna("") + "/" + records[s.SOURCE_FILE].fillna("")
     text = {c: records[c] for c in (s.DATE_OF_BIRTH, s.CREATED_AT, s.UPDATED_AT)}
     parts = {c: date_parts(t) for c, t in text.items()}
     hints = day_first_hints(files, parts.values())
@@ -165,7 +163,7 @@ def _provenance(records: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def build_contacts(
-    records: pd.DataFrame, default_region: str, reference_date: date | None, workers: int = 1
+    records: pd.DataFrame, default_region: str, reference_date: date | None
 ) -> pd.DataFrame:
     """Standardise every column of every record (usable or not).
 
@@ -173,7 +171,6 @@ def build_contacts(
         records: Columns ``schema.RAW_COLUMNS``, text or None.
         default_region: Phone region when a record's country cannot be told.
         reference_date: "Today" for date-of-birth plausibility; the real today when None.
-        workers: Processes for phone and email validation (see ``parallel.ValueMapper``).
 
     Returns:
         Columns ``schema.CONTACT_COLUMNS`` with their pandas dtypes, aligned on ``records``.
@@ -182,9 +179,8 @@ def build_contacts(
     columns: dict[str, pd.Series] = {}
     columns.update(_provenance(records))
     columns.update(_names(records))
-    with ValueMapper(workers) as mapper:
-        columns.update(_emails(records, mapper))
-        columns.update(_contact_points_and_places(records, default_region, mapper))
+    columns.update(_emails(records))
+    columns.update(_contact_points_and_places(records, default_region))
     columns.update(_dates(records, reference_date))
     columns.update(_values(records))
     contacts = pd.DataFrame(columns, index=records.index)[s.CONTACT_COLUMNS]

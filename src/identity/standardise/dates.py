@@ -26,15 +26,15 @@ MAX_AGE_YEARS = 120
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$")
 _YEAR_LAST = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?:[T ].*)?$")
 
-# Vectorised twins of the patterns above, for timestamps (there is one per record).
+# The same shapes for pandas' string methods, which work on whole columns.
 _DMY_PARTS = r"^(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})"
 _DMY_TIMESTAMP = (
     _DMY_PARTS + r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"(?:\.\d+)?\s*(?P<ampm>[AaPp][Mm])?)?$"
 )
+_YMD_TIMESTAMP = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 # Joins a file name and a delimiter into one lookup key; never part of a file name.
 _KEY_SEPARATOR = "\x1f"
-_YMD_TIMESTAMP = r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 
 
 def _day_month(first: int, second: int, day_first: bool) -> tuple[int, int]:
@@ -234,27 +234,29 @@ def parse_timestamps(text: pd.Series, day_first: pd.Series | bool = False) -> pd
             ``2026-09-04T11:17:13-05:00``, ``2025-04-01 17:18:52 -0700``, ``09-14-2025``,
             ``14-09-2025 17:05``... Values without an offset are taken as UTC (Salesforce
             exports are in GMT; a spreadsheet re-save does not say its zone).
-        day_first: Per-row (or one) reading of ambiguous ``nn-nn-yyyy`` values.
+        day_first: Reading of ambiguous ``nn-nn-yyyy`` values: one for all, or one per row
+            (a series the length of ``text``, matched by position).
 
     Returns:
         ``datetime64[us, UTC]`` series aligned on ``text``; NaT where absent or unreadable.
     """
-    hint = (
-        day_first.reindex(text.index).eq(True)
-        if isinstance(day_first, pd.Series)
-        else pd.Series(bool(day_first), index=text.index)
-    )
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
-    iso = cast(pd.Series, on_distinct(text, _iso_form))
+    if isinstance(day_first, pd.Series):
+        hint = pd.Series(day_first.to_numpy(), dtype=object).eq(True)
+    else:
+        hint = pd.Series(bool(day_first), index=range(len(text)))
+    value = text.reset_index(drop=True)  # positions: any index works, even with repeats
+    out = pd.Series(pd.NaT, index=value.index, dtype="datetime64[ns, UTC]")
+    iso = cast(pd.Series, on_distinct(value, _iso_form))
     year_first = iso.notna()
     if year_first.any():
         out.loc[year_first] = pd.to_datetime(
             iso[year_first], format="ISO8601", utc=True, errors="coerce"
         )
-    rest = text[~year_first & text.notna()]
+    rest = value[~year_first & value.notna()]
     if not rest.empty:
         parsed = _year_last_timestamps(rest, hint.loc[rest.index])
         out.loc[parsed.index] = parsed
+    out.index = text.index
     return out.astype("datetime64[us, UTC]")
 
 

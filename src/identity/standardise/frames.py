@@ -11,7 +11,8 @@ from typing import Any
 
 import pandas as pd
 
-from identity.standardise.parallel import ValueMapper
+# Stands for "no context" inside map_distinct_pairs (compared by identity).
+_MISSING = object()
 
 
 def as_text(column: pd.Series) -> pd.Series:
@@ -20,15 +21,12 @@ def as_text(column: pd.Series) -> pd.Series:
     return out.where(out.notna(), None)
 
 
-def map_distinct(
-    column: pd.Series, function: Callable[[Any], Any], mapper: ValueMapper | None = None
-) -> pd.Series:
+def map_distinct(column: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
     """Apply ``function`` once per distinct non-missing value of ``column``.
 
     Args:
         column: Values to transform.
         function: Called with one value; may return None.
-        mapper: Runs the calls (in worker processes if it has any); in this process when None.
 
     Returns:
         Object series aligned on ``column``, None where the input was missing.
@@ -38,7 +36,7 @@ def map_distinct(
         return pd.Series([None] * len(column), index=column.index, dtype=object)
     distinct = pd.unique(present.to_numpy(dtype=object))
     codes = pd.Index(distinct).get_indexer(present.to_numpy(dtype=object))
-    results = (mapper or ValueMapper()).map(function, distinct)
+    results = [function(value) for value in distinct]
     mapped = pd.Series([None] * len(column), index=column.index, dtype=object)
     mapped.loc[present.index] = pd.Series(results, dtype=object).to_numpy()[codes]
     return mapped
@@ -48,14 +46,12 @@ def map_distinct_pairs(
     first: pd.Series,
     second: pd.Series,
     function: Callable[[Any, Any], Any],
-    mapper: ValueMapper | None = None,
 ) -> pd.Series:
     """Apply ``function(first, second)`` once per distinct pair where ``first`` is present.
 
     Args:
         first: Main value (rows where it is missing give None).
         second: Context value such as a region or a day-first flag (None where missing).
-        mapper: Runs the calls (in worker processes if it has any); in this process when None.
 
     Returns:
         Object series aligned on ``first``.
@@ -65,12 +61,15 @@ def map_distinct_pairs(
     out = pd.Series([None] * len(first), index=first.index, dtype=object)
     if pairs.empty:
         return out
-    # ngroup numbers groups in order of first appearance, the order drop_duplicates keeps.
-    codes = pairs.groupby(["a", "b"], dropna=False, sort=False).ngroup().to_numpy()
-    distinct = pairs.drop_duplicates()
-    results = (mapper or ValueMapper()).map(
-        function, distinct["a"].tolist(), distinct["b"].tolist()
-    )
+    # A stand-in for a missing context, so no group key is NaN; numbering groups in order of
+    # first appearance (sort=False) then matches the order drop_duplicates keeps.
+    keyed = pairs.assign(b=pairs["b"].where(pairs["b"].notna(), _MISSING))
+    codes = keyed.groupby(["a", "b"], sort=False).ngroup().to_numpy()
+    distinct = keyed.drop_duplicates()
+    results = [
+        function(a, None if b is _MISSING else b)
+        for a, b in zip(distinct["a"], distinct["b"], strict=True)
+    ]
     out.loc[pairs.index] = pd.Series(results, dtype=object).to_numpy()[codes]
     return out
 
@@ -91,9 +90,12 @@ def on_distinct(
     Returns:
         The transform's output aligned on ``column`` (missing rows all NaN).
     """
-    present = column.dropna()
+    positional = column.reset_index(drop=True)  # any index, even with repeats
+    present = positional.dropna()
     codes, distinct = pd.factorize(present.to_numpy(dtype=object))
     result = transform(pd.Series(distinct, dtype=object))
     spread = result.iloc[codes]
     spread.index = present.index
-    return spread.reindex(column.index)
+    spread = spread.reindex(positional.index)
+    spread.index = column.index
+    return spread
