@@ -8,6 +8,7 @@ import pandas as pd
 
 from identity import schema as s
 from identity.standardise.contact_points import (
+    ParsedPhone,
     email_match_parts,
     normalise_email,
     parse_phone_key,
@@ -83,11 +84,20 @@ def _emails(records: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
-def _parsed_phones(column: pd.Series, region: pd.Series) -> pd.Series:
+def _parsed_phones(
+    column: pd.Series, region: pd.Series, known: dict[tuple[str, str | None], ParsedPhone | None]
+) -> pd.Series:
     key = map_distinct(column, phone_key)
     # A number written with "+" reads the same in every region: share its parse.
     context = region.where(~key.fillna("").str.startswith("+"), None)
-    return map_distinct_pairs(key, context, parse_phone_key)
+
+    def parse(number: str, in_region: str | None) -> ParsedPhone | None:
+        # Shops often repeat one number in both phone columns: parse it once for both.
+        if (number, in_region) not in known:
+            known[(number, in_region)] = parse_phone_key(number, in_region)
+        return known[(number, in_region)]
+
+    return map_distinct_pairs(key, context, parse)
 
 
 def _contact_points_and_places(records: pd.DataFrame, default_region: str) -> dict[str, pd.Series]:
@@ -97,10 +107,13 @@ def _contact_points_and_places(records: pd.DataFrame, default_region: str) -> di
     )
     phone_region = given_country.where(given_country.notna(), postcode_region)
     phone_region = phone_region.where(phone_region.notna(), default_region)
-    mobile = _parsed_phones(records[s.MOBILE_PHONE], phone_region)
-    landline = _parsed_phones(records[s.PHONE], phone_region)
-    # The mobile is the customer's own; a "phone" is often a switchboard or a household line.
-    phone = mobile.where(mobile.notna(), landline)
+    known: dict[tuple[str, str | None], ParsedPhone | None] = {}
+    # The mobile is the customer's own; a "phone" is often a switchboard or a household line,
+    # so it is only needed (and only parsed) where there is no valid mobile.
+    phone = _parsed_phones(records[s.MOBILE_PHONE], phone_region, known)
+    no_mobile = phone.isna()
+    landline = _parsed_phones(records.loc[no_mobile, s.PHONE], phone_region[no_mobile], known)
+    phone.loc[no_mobile] = landline
     phone_country = phone.map(lambda p: None if p is None else p.region)
     country = given_country.where(given_country.notna(), phone_country)
     country = country.where(country.notna(), postcode_region)
