@@ -24,7 +24,7 @@ def golden_records(
         standardised_contacts,
         customer_clusters,
         transactions,
-        context.run_id,
+        context.run.run_id,
         full_refresh=warehouse.full_refresh,
     )
     changes = result.changes["change_type"].value_counts().to_dict()
@@ -49,7 +49,7 @@ def published_tables(
 ) -> dg.MaterializeResult:
     """Golden customers, crosswalk, changes, touchpoints and quarantine as Delta tables."""
     versions = publish_run(
-        warehouse.warehouse, standardised_contacts, golden_records, context.run_id
+        warehouse.warehouse, standardised_contacts, golden_records, context.run.run_id
     )
     return dg.MaterializeResult(
         metadata={
@@ -66,5 +66,5 @@ def quality_report(
     linkage_engine: LinkageEngine,
 ) -> dg.MaterializeResult:
     """The analyst report: quality results, quarantine, linkage diagnostics and id churn."""
-    index = write_report(warehouse.warehouse, context.run_id, linkage_engine.kind)
+    index = write_report(warehouse.warehouse, context.run.run_id, linkage_engine.kind)
     return dg.MaterializeResult(metadata={"report": dg.MetadataValue.path(str(index))})

@@ -21,8 +21,10 @@ def customer_clusters(
 ) -> dg.Output[LinkageResult]:
     """Records grouped into customers by a Splink model trained on this run's data."""
     result = link_and_cluster(standardised_contacts.contacts, linkage_engine.db_api())
-    model_path = save_json(warehouse.warehouse, context.run_id, "model.json", result.model)
-    save_json(warehouse.warehouse, context.run_id, "linkage_diagnostics.json", result.diagnostics)
+    model_path = save_json(warehouse.warehouse, context.run.run_id, "model.json", result.model)
+    save_json(
+        warehouse.warehouse, context.run.run_id, "linkage_diagnostics.json", result.diagnostics
+    )
     return dg.Output(
         result,
         metadata={

@@ -21,7 +21,7 @@ def standardised_contacts(
     result = standardise_sources(
         [crm_records, ecommerce_records, pos_records, social_records], warehouse.default_region
     )
-    save_sources(warehouse.warehouse, context.run_id, result)
+    save_sources(warehouse.warehouse, context.run.run_id, result)
     return dg.Output(
         result,
         metadata={

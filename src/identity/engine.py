@@ -144,12 +144,15 @@ def spark_session(options: SparkOptions | None = None) -> SparkSession:
     return session
 
 
-def make_db_api(kind: EngineKind, spark: SparkSession | None = None) -> DatabaseAPISubClass:
+def make_db_api(
+    kind: EngineKind, spark: SparkSession | None = None, threads: int | None = None
+) -> DatabaseAPISubClass:
     """Return the Splink backend for this run; the only place backends are imported.
 
     Args:
         kind: ``"spark"`` or ``"duckdb"``.
         spark: The session to use for Spark; started with defaults when omitted.
+        threads: DuckDB worker threads; ``None`` lets DuckDB use every core.
 
     Returns:
         A fresh Splink ``DatabaseAPI``.
@@ -159,10 +162,11 @@ def make_db_api(kind: EngineKind, spark: SparkSession | None = None) -> Database
         from splink.backends.duckdb import DuckDBAPI
 
         connection = duckdb.connect(":memory:")
-        # Deterministic and offline: one thread keeps row order stable for ties, and extensions
-        # must never be downloaded at run time.
+        # Offline: extensions must never be downloaded at run time.
         connection.execute("SET autoinstall_known_extensions = false")
         connection.execute("SET autoload_known_extensions = false")
+        if threads is not None:
+            connection.execute(f"SET threads = {int(threads)}")
         return DuckDBAPI(connection=connection)
     from splink.backends.spark import SparkAPI
 
@@ -171,17 +175,24 @@ def make_db_api(kind: EngineKind, spark: SparkSession | None = None) -> Database
 
 
 def training_db_api() -> DatabaseAPISubClass:
-    """The backend models are trained on: always in-process DuckDB (see ``linkage.link``)."""
-    return make_db_api("duckdb")
+    """The backend models are trained on: always in-process DuckDB (see ``linkage.link``).
+
+    One thread, because DuckDB's seeded ``REPEATABLE`` sampling (Splink's u estimation) and
+    its parallel aggregation order are only reproducible single-threaded; without this the
+    same seed trains slightly different models and Spark and DuckDB runs drift apart.
+    """
+    return make_db_api("duckdb", threads=1)
 
 
-def register(db_api: Any, frame: pd.DataFrame, name: str) -> Any:
+def register(db_api: Any, frame: pd.DataFrame, name: str, display_name: str | None = None) -> Any:
     """Hand a pandas frame to the engine and return Splink's handle for it.
 
     Args:
         db_api: From ``make_db_api``.
         frame: Strings, numbers and string lists only.
         name: Table name, unique within the ``db_api``.
+        display_name: The ``source_dataset`` value Splink gives these rows; defaults to
+            ``name``. It feeds Splink's hash-based u sampling, so it must be stable.
 
     Returns:
         A ``SplinkDataFrame``.
@@ -191,8 +202,8 @@ def register(db_api: Any, frame: pd.DataFrame, name: str) -> Any:
 
         table = pa.Table.from_pandas(frame, preserve_index=False)
         spark_frame = db_api.spark.createDataFrame(table.to_pandas())
-        return db_api.register(spark_frame, table_name=name)
-    return db_api.register(frame, table_name=name)
+        return db_api.register(spark_frame, table_name=name, dataset_display_name=display_name)
+    return db_api.register(frame, table_name=name, dataset_display_name=display_name)
 
 
 def to_pandas(splink_frame: Any) -> pd.DataFrame:

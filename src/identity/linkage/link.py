@@ -61,12 +61,15 @@ _REGISTRATIONS = itertools.count()
 
 
 def _register_sources(db_api: Any, frame: pd.DataFrame) -> list[Any]:
-    # A Spark session outlives one linkage (tests, reruns), so table names must not repeat.
+    # A Spark session outlives one linkage (tests, reruns), so table names must not repeat;
+    # the display name (Splink's source_dataset) must not vary, because Splink samples records
+    # for u estimation by hashing it with the record id: a varying name trains another model.
     batch = next(_REGISTRATIONS)
     tables = []
     for system, part in frame.groupby("source_system", sort=True):
+        frame_part = part.reset_index(drop=True)
         name = f"src_{system}_{batch}"
-        tables.append(engine.register(db_api, part.reset_index(drop=True), name))
+        tables.append(engine.register(db_api, frame_part, name, display_name=f"src_{system}"))
     return tables
 
 
@@ -132,7 +135,10 @@ def train_model(frame: pd.DataFrame, config: LinkageConfig) -> dict[str, Any]:
     db_api = engine.training_db_api()
     linker = _linker(_register_sources(db_api, sample), m.settings())
     _train(linker, config)
-    return json.loads(json.dumps(linker.misc.save_model_to_json()))
+    model = json.loads(json.dumps(linker.misc.save_model_to_json()))
+    # A random per-linker id; dropping it makes the saved model a pure function of the inputs.
+    model.pop("linker_uid", None)
+    return model
 
 
 def with_parameters(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
