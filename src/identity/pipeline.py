@@ -14,11 +14,13 @@ from identity import schema as s
 from identity.artifacts import load_json, run_dir, save_json
 from identity.golden import GoldenResult, PreviousRun, build_golden
 from identity.linkage import LinkageResult
+from identity.safe_csv import write_csv
 from identity.stages import Standardised, quarantine_by_reason, source_summary
 
 logger = logging.getLogger(__name__)
 
 QUALITY_DIR = "quality"
+QUARANTINE_CSV = "quarantine.csv"
 
 
 def previous_run(warehouse: Path, full_refresh: bool = False) -> PreviousRun:
@@ -82,10 +84,13 @@ def quarantine_table(standardised: Standardised, run_id: str) -> pd.DataFrame:
 def publish_run(
     warehouse: Path, standardised: Standardised, golden: GoldenResult, run_id: str
 ) -> dict[str, int]:
-    """Publish every table of this run as Delta tables (crosswalk last).
+    """Publish every table of this run as Delta tables, then the manifest that makes it current.
+
+    A run that fails or is killed before the manifest is replaced publishes nothing (see
+    ``identity.publish``).
 
     Returns:
-        Table name -> new Delta version.
+        Table name -> Delta version, as recorded in ``<warehouse>/_published.json``.
     """
     return pub.publish(
         warehouse,
@@ -107,7 +112,12 @@ def save_quality(warehouse: Path, run_id: str, suite_result: Any) -> Path:
 
 
 def save_sources(warehouse: Path, run_id: str, standardised: Standardised) -> Path:
-    """Keep the per-file counts and quarantine reasons with the run, for the report."""
+    """Keep the per-file counts and quarantine reasons with the run, for the report.
+
+    Also writes ``quarantine.csv`` (this run's quarantined rows) for analysts to open in a
+    spreadsheet, formula prefixes neutralised (``identity.safe_csv``).
+    """
+    write_csv(quarantine_table(standardised, run_id), run_dir(warehouse, run_id) / QUARANTINE_CSV)
     return save_json(
         warehouse,
         run_id,

@@ -12,8 +12,15 @@ Conventions downstream stages rely on:
 - ``source_line`` is the physical line (1-based, header = line 1) where the record starts.
 - ``raw`` is ``json.dumps(dict(header -> value), ensure_ascii=False)`` in file column order. In
   quarantine, a row that does not have the header's shape is a JSON array of its fields instead.
-- Rows whose fields are all empty count as blank lines, not rows. Ids are not deduplicated.
+- Rows whose fields are all empty count as blank lines, not rows. Ids are not deduplicated
+  (standardisation does that), but a file identical byte for byte to an earlier one in the
+  folder (the same export delivered twice) has all its rows quarantined, saying so.
+- Rows quarantined by the reader besides misaligned ones: a repeated header row (two exports
+  joined), an id a spreadsheet turned into scientific notation (``7.41235E+12``), a mapped
+  value over 1,000 characters (no name or address is that long), a missing id, a deletion.
 - For every file, ``rows_read`` = records + quarantined rows; nothing is dropped silently.
+- A file that cannot be read at all raises ``SourceFormatError`` with ``file``, ``line`` and
+  ``column``, all three also in its message.
 
 Every reader detects: UTF-8 with or without BOM, UTF-16 with BOM (LE/BE) or without (NUL
 pattern), stray cp1252 lines in UTF-8, NUL bytes, comma/tab/semicolon delimiters (or an Excel
@@ -26,6 +33,7 @@ Example:
 
 from __future__ import annotations
 
+import filecmp
 import logging
 from pathlib import Path
 
@@ -42,8 +50,16 @@ from identity.readers._model import (
     SourceFormatError,
     empty_batch,
 )
+from identity.readers._parse import Reject
 from identity.readers.transactions import TRANSACTION_COLUMNS, read_transactions
-from identity.schema import RAW, RAW_COLUMNS, REASON, SOURCE_SYSTEM, SOURCE_SYSTEMS
+from identity.schema import (
+    RAW,
+    RAW_COLUMNS,
+    REASON,
+    SOURCE_LINE,
+    SOURCE_SYSTEM,
+    SOURCE_SYSTEMS,
+)
 
 __all__ = [
     "TRANSACTION_COLUMNS",
@@ -77,7 +93,7 @@ def read_source(source_system: str, folder: Path) -> SourceBatch:
     Raises:
         ValueError: Unknown source system.
         SourceFormatError: A file cannot be read at all (binary, or not this source's export);
-            the message names the file and the line.
+            the message and the error's attributes name the file, the line and the column.
     """
     spec = SPECS.get(source_system)
     if spec is None:
@@ -94,6 +110,20 @@ def read_source(source_system: str, folder: Path) -> SourceBatch:
     with gc_paused():
         for path in paths:
             result = read_customer_file(spec, path)
+            original = _identical_earlier_file(path, paths)
+            if original is not None:
+                logger.warning(
+                    "%s/%s: identical to %s, delivered twice: its rows are quarantined",
+                    source_system,
+                    path.name,
+                    original.name,
+                )
+                result = _delivered_twice(result, original.name)
+            if result.rows_read == 0:
+                # Often a failed download; the run goes on, but someone should look.
+                logger.warning(
+                    "%s/%s: no rows (empty file or header only)", source_system, path.name
+                )
             logger.info(
                 "%s/%s: %d rows read, %d quarantined",
                 source_system,
@@ -103,6 +133,33 @@ def read_source(source_system: str, folder: Path) -> SourceBatch:
             )
             results.append((path.name, result))
         return _batch(source_system, results)
+
+
+def _identical_earlier_file(path: Path, paths: list[Path]) -> Path | None:
+    # The same export downloaded twice ("contacts (1).csv") must not count its customers
+    # twice. Comparing sizes first keeps this free for the usual folder of distinct files.
+    size = path.stat().st_size
+    if size == 0:
+        return None
+    for earlier in paths[: paths.index(path)]:
+        if earlier.stat().st_size == size and filecmp.cmp(earlier, path, shallow=False):
+            return earlier
+    return None
+
+
+def _delivered_twice(result: FileResult, original: str) -> FileResult:
+    """Quarantine every record of a file that repeats an earlier file byte for byte."""
+    reason = f"same file delivered twice: identical to {original}"
+    columns = result.columns
+    again = [
+        Reject(int(line), raw, reason)
+        for line, raw in zip(columns.get(SOURCE_LINE, []), columns.get(RAW, []), strict=True)
+    ]
+    return FileResult(
+        columns={c: [] for c in columns},
+        rejects=sorted([*result.rejects, *again], key=lambda r: r.line),
+        rows_read=result.rows_read,
+    )
 
 
 def _object_array(values: list[str | None]) -> np.ndarray:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import operator
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ from identity.schema import (
 
 _SHOWN_HEADER_CELLS = 6
 _SHOWN_CELL_CHARS = 40
+# Longest value a mapped column may hold (Salesforce caps names at 80, streets at 255).
+MAX_VALUE_CHARS = 1000
+# Excel's display of a long number: "7.41235E+12".
+_SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?[eE]\+\d+$")
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,10 @@ def check_header(table: Table, name: str, expected: str, required: tuple[str, ..
         if not columns.has(column):
             raise SourceFormatError(
                 f"{name}: line {table.header_line} has no column '{column}'; this does not look "
-                f"like a {expected} (found: {describe_header(table.header)})"
+                f"like a {expected} (found: {describe_header(table.header)})",
+                file=name,
+                line=table.header_line,
+                column=column,
             )
     return columns
 
@@ -161,15 +169,21 @@ def read_customer_file(spec: SourceSpec, path: Path) -> FileResult:
         raise SourceFormatError(
             f"{path.name}: line {table.header_line} has none of the columns "
             f"{', '.join(spec.any_of)}; this does not look like a {spec.export_name} "
-            f"(found: {describe_header(table.header)})"
+            f"(found: {describe_header(table.header)})",
+            file=path.name,
+            line=table.header_line,
+            column=spec.any_of[0],
         )
     mapped = spec.mapper(columns)
     raws = raw_rows(table)
     deleted = mapped.deleted or [False] * len(table.rows)
+    problems = row_problems(table, spec, mapped, raws)
     rejects = list(table.rejects)
     keep: list[int] = []
     for i, (record_id, is_deleted) in enumerate(zip(mapped.ids, deleted, strict=True)):
-        if record_id is None:
+        if i in problems:
+            rejects.append(Reject(table.lines[i], raws[i], problems[i]))
+        elif record_id is None:
             rejects.append(Reject(table.lines[i], raws[i], f"missing {spec.id_column}"))
         elif is_deleted:
             rejects.append(Reject(table.lines[i], raws[i], "deleted in source"))
@@ -191,6 +205,63 @@ def read_customer_file(spec: SourceSpec, path: Path) -> FileResult:
         columns=full,
         rejects=rejects,
         rows_read=len(table.rows) + len(table.rejects),
+    )
+
+
+def row_problems(table: Table, spec: SourceSpec, mapped: Mapped, raws: list[str]) -> dict[int, str]:
+    """Find rows that parse but cannot be a record, with the reason.
+
+    - A row that repeats the header: two exports were joined into one file.
+    - An id in scientific notation (``7.41235E+12``): a spreadsheet turned it into a rounded
+      number, so it no longer identifies one record.
+    - A mapped value longer than ``MAX_VALUE_CHARS``: no name, email or address is that long;
+      the cell holds damaged or pasted data.
+
+    Args:
+        table: The parsed file.
+        spec: The source's export description.
+        mapped: The rows mapped onto the raw schema.
+        raws: ``raw_rows(table)``.
+
+    Returns:
+        Reason per row index, for the rows that have one.
+    """
+    problems: dict[int, str] = {}
+    id_cell = table.header[Columns(table.header, []).position(spec.id_column)]
+    header_forms = {id_cell, f'"{id_cell}"'}
+    for i, value in enumerate(mapped.ids):
+        # Cheap tests first: this loop sees every row of million-row files.
+        if value is None:
+            continue
+        if value in header_forms:
+            problems[i] = "repeated header row (two exports joined into one file?)"
+        elif "+" in value and _SCIENTIFIC.match(value):
+            problems[i] = (
+                f"{spec.id_column} '{value}' is in scientific notation: a spreadsheet rounded "
+                "it, so it no longer identifies one record"
+            )
+    # A cell that long makes its whole row longer still: one pass over the raw rows usually
+    # shows there is nothing to look for.
+    if max(map(len, raws), default=0) <= MAX_VALUE_CHARS:
+        return problems
+    for attribute, values in mapped.attributes.items():
+        if max(map(len, filter(None, values)), default=0) <= MAX_VALUE_CHARS:
+            continue
+        for i, value in enumerate(values):
+            if value is not None and len(value) > MAX_VALUE_CHARS and i not in problems:
+                problems[i] = _too_long(table, i, value, attribute)
+    return problems
+
+
+def _too_long(table: Table, row: int, value: str, attribute: str) -> str:
+    cells = table.rows[row]
+    position = next(
+        (j for j, cell in enumerate(cells) if len(cell) > MAX_VALUE_CHARS and value[:64] in cell),
+        0,
+    )
+    return (
+        f"{table.header[position]} holds {len(cells[position]):,} characters (more than "
+        f"{MAX_VALUE_CHARS:,}): not a usable {attribute} value"
     )
 
 

@@ -15,6 +15,11 @@ from unidecode import unidecode
 
 Values = list[str | None]
 
+# Characters that cannot be seen and never belong in an id: byte-order marks left mid-file by
+# joined exports, zero-width spaces and joiners, word joiners, soft hyphens and direction marks
+# pasted from web pages.
+INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u200e\u200f"))
+
 
 def header_key(name: str) -> str:
     """Return the form under which a header name is matched.
@@ -47,6 +52,17 @@ class Columns:
     def __len__(self) -> int:
         """Return the number of rows."""
         return len(self._rows)
+
+    def position(self, name: str) -> int:
+        """Return where a column is in the header.
+
+        Args:
+            name: Column name, matched as ``header_key`` does; it must be present.
+
+        Returns:
+            The 0-based position of the first column of that name.
+        """
+        return self._index[header_key(name)]
 
     def has(self, name: str) -> bool:
         """Tell whether a column is present.
@@ -105,8 +121,8 @@ def unprefix(values: Iterable[str | None], prefix: str) -> Values:
 def clean_ids(values: Iterable[str | None], prefix: str = "") -> Values:
     """Turn exported id cells into source record ids.
 
-    Surrounding spaces, the spreadsheet apostrophe and an optional type prefix are export
-    artefacts; ids never contain them.
+    Surrounding spaces, invisible characters, the spreadsheet apostrophe and an optional type
+    prefix are export artefacts; ids never contain them.
 
     Args:
         values: The id column.
@@ -118,7 +134,7 @@ def clean_ids(values: Iterable[str | None], prefix: str = "") -> Values:
     cleaned: Values = []
     for value in values:
         if value is not None:
-            value = value.strip()
+            value = value.translate(INVISIBLE).strip()
             if value.startswith("'"):
                 value = value[1:].strip()
             if prefix and value.startswith(prefix):

@@ -24,6 +24,7 @@ _UTF16_OTHER_NUL_SHARE = 0.05
 _GARBAGE_SAMPLE_CHARS = 65536
 _GARBAGE_SHARE = 0.05
 _GARBAGE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
 
 
 def decode_export(data: bytes, name: str, expected: str) -> str:
@@ -123,7 +124,19 @@ def _refuse_binary(text: str, name: str, expected: str) -> None:
         return
     garbage = len(_GARBAGE.findall(sample))
     if garbage / len(sample) > _GARBAGE_SHARE:
+        line, column = _position(sample, _GARBAGE.search(sample))
         raise SourceFormatError(
-            f"{name}: line 1: this is not a text file (binary or undecodable data); expected a "
-            f"{expected} saved as CSV"
+            f"{name}: line {line}: this is not a text file (binary or undecodable data from "
+            f"column {column}); expected a {expected} saved as CSV",
+            file=name,
+            line=line,
+            column=column,
         )
+
+
+def _position(text: str, match: re.Match[str] | None) -> tuple[int, int]:
+    # Where the first non-text character sits, counted as an editor would (1-based).
+    offset = match.start() if match else 0
+    before = text[:offset]
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return len(_LINE_BREAKS.findall(before)) + 1, offset - line_start + 1

@@ -16,9 +16,43 @@ FILE_COLUMNS: list[str] = ["file", "rows_read", "rows_quarantined"]
 class SourceFormatError(ValueError):
     """A file that cannot be read at all.
 
-    The message names the file and the line (and the column when relevant) and says what was
-    expected, so whoever dropped the file in the landing folder knows what to fix.
+    The message names the file, the line and the column and says what was expected, so whoever
+    dropped the file in the landing folder knows what to fix. The same facts are attributes,
+    for tools that report errors.
+
+    Attributes:
+        file: The file name (no folder: paths can hold a person's name on some machines).
+        line: Physical line (1-based) of the problem.
+        column: The column: a header name the file lacks, or a 1-based position (field number
+            in a header, character in a line); None when the whole line is at fault.
     """
+
+    def __init__(
+        self, message: str, *, file: str, line: int, column: str | int | None = None
+    ) -> None:
+        """Build the error.
+
+        Args:
+            message: What is wrong, starting with ``"<file>: line <n>"``.
+            file: The file name.
+            line: The line.
+            column: The column, see the class attributes.
+        """
+        super().__init__(message)
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments do not survive the default pickling of exceptions, and
+        # Dagster may pickle an error to report it.
+        return (_rebuild_error, (str(self), self.file, self.line, self.column))
+
+
+def _rebuild_error(
+    message: str, file: str, line: int, column: str | int | None
+) -> SourceFormatError:
+    return SourceFormatError(message, file=file, line=line, column=column)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ DELIMITERS: tuple[str, ...] = (",", "\t", ";")
 _SENTINEL = "\x00identity-end-of-file\x00"
 _SEP_HINT = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# Only used when a field outgrows the csv module's limit: keep the quarantine table sane.
+# Longest field we parse; a longer one is a damaged file (its rest goes to quarantine).
+MAX_FIELD_CHARS = 4 * 1024 * 1024
+# Only used when a field outgrows MAX_FIELD_CHARS: keep the quarantine table sane.
 _MAX_TAIL_CHARS = 131072
 
 
@@ -80,6 +82,10 @@ def parse_table(text: str, name: str) -> Table:
     Raises:
         SourceFormatError: The header itself cannot be parsed.
     """
+    # A free-text field (a note, a long address) can legitimately run to megabytes; the csv
+    # module's default limit (131,072 characters) would turn such a row into an error.
+    if csv.field_size_limit() < MAX_FIELD_CHARS:
+        csv.field_size_limit(MAX_FIELD_CHARS)
     first_line, has_hint = _first_content_line(text)
     hint = _SEP_HINT.match(first_line) if has_hint else None
     delimiter = hint.group(1) if hint else detect_delimiter(first_line)
@@ -119,7 +125,11 @@ def parse_table(text: str, name: str) -> Table:
             elif not table.header:
                 if unterminated:
                     raise SourceFormatError(
-                        f"{name}: line {start}: the header has a quoted field that is never closed"
+                        f"{name}: line {start}: the header's column {len(fields)} opens a "
+                        "quoted field that is never closed",
+                        file=name,
+                        line=start,
+                        column=len(fields),
                     )
                 table.header = [clean_header_cell(c) for c in fields]
                 table.header_line = start
@@ -134,7 +144,7 @@ def parse_table(text: str, name: str) -> Table:
     except csv.Error as exc:
         if not table.header:
             raise SourceFormatError(
-                f"{name}: line {end + 1}: cannot read the header: {exc}"
+                f"{name}: line {end + 1}: cannot read the header: {exc}", file=name, line=end + 1
             ) from exc
         table.rejects.append(_reject_tail(text, end + 1, exc))
         return table

@@ -15,7 +15,8 @@ from email_validator import EmailNotValidError, validate_email
 from email_validator.rfc_constants import EMAIL_MAX_LENGTH
 from email_validator.syntax import validate_email_domain_name, validate_email_local_part
 
-from identity.standardise.placeholders import is_placeholder
+from identity.standardise.placeholders import is_placeholder, is_placeholder_phone
+from identity.standardise.text import strip_invisible
 
 GMAIL_DOMAINS: frozenset[str] = frozenset({"gmail.com", "googlemail.com"})
 CANONICAL_DOMAINS: dict[str, str] = {"googlemail.com": "gmail.com"}
@@ -80,7 +81,7 @@ def normalise_email(text: str | None) -> str | None:
     """
     if text is None or is_placeholder(text):
         return None
-    candidate = text.strip().lower()
+    candidate = strip_invisible(text).strip().lower()
     if candidate.startswith("mailto:"):
         candidate = candidate[len("mailto:") :]
     address = _validated(candidate)
@@ -138,7 +139,7 @@ def phone_key(text: str | None) -> str | None:
     """
     if text is None or is_placeholder(text):
         return None
-    trimmed = _EXTENSION.sub("", text.strip())
+    trimmed = _EXTENSION.sub("", strip_invisible(text).strip())
     if not _PHONE_CHARACTERS.match(trimmed):
         return trimmed or None
     digits = _NOT_DIGIT.sub("", trimmed)
@@ -176,8 +177,11 @@ def _parse_valid(candidate: str, region: str | None) -> ParsedPhone | None:
     found = _region_if_valid(number)
     if found is None:
         return None
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if is_placeholder_phone(e164):
+        return None
     return ParsedPhone(
-        e164=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+        e164=e164,
         national=phonenumbers.national_significant_number(number),
         region=found,
     )

@@ -7,6 +7,7 @@ import re
 from unidecode import unidecode
 
 from identity.standardise.placeholders import is_placeholder
+from identity.standardise.text import is_formula, strip_invisible
 
 # Leading courtesy titles, compared without a trailing dot. "M." (Monsieur) needs its dot:
 # a bare "M" is as likely an initial.
@@ -15,8 +16,9 @@ TITLES: frozenset[str] = frozenset(
 )
 TITLES_WITH_DOT: frozenset[str] = frozenset({"m."})
 
-# Trimmed from both ends of a name: stray separators left by exports and form fillers.
-_EDGE_PUNCTUATION = " \t\r\n.,;:-_/\\'\"`´’‘()[]{}*#!?|"
+# Trimmed from both ends of a name: stray separators left by exports and form fillers, and
+# the "+", "-" and "@" that make a spreadsheet read a cell as a formula.
+_EDGE_PUNCTUATION = " \t\r\n.,;:-_/\\'\"`´’‘()[]{}*#!?|+@"
 _SPACES = re.compile(r"\s+")
 # A letter that starts a name part: after the start, a space, a hyphen or an apostrophe.
 _PART_START = re.compile(r"(^|[\s\-'’])(\w)")
@@ -60,14 +62,18 @@ def clean_name(text: str | None) -> str | None:
         text: The name as exported.
 
     Returns:
-        The name without titles, surrounding punctuation or repeated spaces, re-cased when it
-        was typed all upper or all lower case, accents kept; None when nothing usable is left.
+        The name without titles, surrounding punctuation, invisible characters or repeated
+        spaces, re-cased when it was typed all upper or all lower case, accents kept; None
+        when nothing usable is left or the cell is a spreadsheet formula (``=HYPERLINK(...)``).
 
     Example:
         >>> clean_name("  mme HÉLÈNE "), clean_name("N/A")
         ('Hélène', None)
     """
     if text is None or is_placeholder(text):
+        return None
+    text = strip_invisible(text, keep_joiners=True)
+    if is_formula(text):
         return None
     tokens = _strip_titles(_SPACES.split(text.strip()))
     name = " ".join(tokens).strip(_EDGE_PUNCTUATION)
@@ -105,8 +111,9 @@ def split_full_name(text: str | None) -> tuple[str | None, str | None]:
         first token (after titles) is the first name and the rest the last name. A single
         word is taken as a first name.
     """
-    if text is None or is_placeholder(text):
+    if text is None or is_placeholder(text) or is_formula(text):
         return None, None
+    text = strip_invisible(text, keep_joiners=True)
     if "," in text:
         last, _, first = text.partition(",")
         return clean_name(first), clean_name(last)

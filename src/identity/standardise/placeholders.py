@@ -65,9 +65,19 @@ PLACEHOLDER_VALUES: frozenset[str] = frozenset(
         "non communique",
         "non renseigné",
         "non renseigne",
+        "unbekannt",
+        "desconocido",
         "test@test.com",
         "test@example.com",
         "none@none.com",
+        # What a spreadsheet shows when a formula fails; re-saved exports keep the text.
+        "#value!",
+        "#ref!",
+        "#name?",
+        "#div/0!",
+        "#null!",
+        "#num!",
+        "#error!",
     }
 )
 
@@ -93,12 +103,32 @@ PLACEHOLDER_EMAIL_LOCAL_PARTS: frozenset[str] = frozenset(
         "xxx",
         "sansemail",
         "pasdemail",
+        "tests",
+        "testing",
+        "asdf",
+        "qwerty",
+        "fake",
+        "dummy",
     }
 )
 
 # Domains nobody receives customer mail at.
+# The reserved example domains (RFC 2606) are where sales reps park test contacts.
 PLACEHOLDER_EMAIL_DOMAINS: frozenset[str] = frozenset(
-    {"test.com", "none.com", "noemail.com", "nomail.com", "no-email.com"}
+    {
+        "test.com",
+        "testing.com",
+        "none.com",
+        "noemail.com",
+        "nomail.com",
+        "no-email.com",
+        "domain.com",
+        "example.com",
+        "example.net",
+        "example.org",
+        "invalid",
+        "localhost",
+    }
 )
 
 # Digit runs people type to get past a mandatory phone or postcode field.
@@ -106,6 +136,11 @@ PLACEHOLDER_DIGIT_RUNS: frozenset[str] = frozenset(
     {"123456", "1234567", "12345678", "123456789", "1234567890", "0123456789", "9876543210"}
 )
 
+# E.164 numbers people type to get past a mandatory field: one digit repeated, a country code
+# followed by zeros, or a counting run ("+1 123-456-7890").
+_PLACEHOLDER_E164 = re.compile(r"\+(?:(\d)\1{6,14}|\d{1,3}0{6,}|\d{1,3}0?1234567890?|1(\d)\2{9})")
+# "xx", "XXXXX": a form filler's way of leaving a field blank.
+_ONLY_X = re.compile(r"x{2,}")
 # Only digits and the punctuation phones, postcodes and dates are written with.
 _DIGITS_AND_SEPARATORS = re.compile(r"^[\d\s.\-/()+]+$")
 _NOT_DIGIT = re.compile(r"\D")
@@ -129,7 +164,7 @@ def is_placeholder(text: str | None) -> bool:
     if text is None:
         return True
     folded = text.strip().casefold()
-    if folded in PLACEHOLDER_VALUES:
+    if folded in PLACEHOLDER_VALUES or _ONLY_X.fullmatch(folded):
         return True
     if "@" in folded:
         local, _, domain = folded.rpartition("@")
@@ -141,3 +176,20 @@ def is_placeholder(text: str | None) -> bool:
             return True
         return digits in PLACEHOLDER_DIGIT_RUNS
     return False
+
+
+def is_placeholder_phone(e164: str) -> bool:
+    """Tell whether a valid-looking E.164 number is one people type to skip the field.
+
+    Args:
+        e164: A number in E.164 (``"+11234567890"``).
+
+    Returns:
+        True for one digit repeated, a country code followed by six or more zeros, or a
+        counting run after the country code.
+
+    Example:
+        >>> is_placeholder_phone("+11234567890"), is_placeholder_phone("+13125550142")
+        (True, False)
+    """
+    return _PLACEHOLDER_E164.fullmatch(e164) is not None
