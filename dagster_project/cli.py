@@ -53,7 +53,28 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _error_text(error: Any) -> str:
+    """``SourceFormatError: contacts.csv: line 1 ...``: the short class name and the message."""
+    if error is None:
+        return "unknown error"
+    text = error.message.strip()
+    qualified, sep, rest = text.partition(": ")
+    if sep and qualified.rsplit(".", 1)[-1] == error.cls_name:
+        # A dagster.Failure carries our own message already; other errors keep their class.
+        return rest if error.cls_name == "Failure" else f"{error.cls_name}: {rest}"
+    return text
+
+
 def _failure_message(result: Any) -> str:
+    """What failed in a run: each failed step's innermost error and each failed check.
+
+    Args:
+        result: Dagster's result of ``run_job``.
+
+    Returns:
+        One line per failed step or check; check examples are masked, reader errors name
+        file, line and column rather than quoting values.
+    """
     lines = []
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data is not None:
@@ -61,10 +82,9 @@ def _failure_message(result: Any) -> str:
             # Dagster wraps the real error; its innermost cause says what went wrong.
             while error is not None and error.cause is not None:
                 error = error.cause
-            message = error.message.strip() if error else "unknown error"
-            lines.append(f"step {event.step_key} failed: {message}")
+            lines.append(f"step {event.step_key} failed: {_error_text(error)}")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data.asset_check_evaluation
+            evaluation = event.asset_check_evaluation_data
             if not evaluation.passed and evaluation.description:
                 lines.append(f"check {evaluation.check_name}: {evaluation.description}")
     return "\n".join(lines) or "the run failed"

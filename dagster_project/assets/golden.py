@@ -7,6 +7,7 @@ from dagster_project.resources import LinkageEngine, Warehouse
 from identity.golden import GoldenResult
 from identity.linkage import LinkageResult
 from identity.pipeline import build_golden_for_run, publish_run, write_report
+from identity.publish import manifest_path
 from identity.stages import Standardised
 
 
@@ -55,6 +56,7 @@ def published_tables(
         metadata={
             **{f"{table}_version": v for table, v in versions.items()},
             "warehouse": dg.MetadataValue.path(str(warehouse.warehouse)),
+            "manifest": dg.MetadataValue.path(str(manifest_path(warehouse.warehouse))),
         }
     )
 

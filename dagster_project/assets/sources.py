@@ -4,10 +4,18 @@ import dagster as dg
 
 from dagster_project.resources import Warehouse
 from identity import schema as s
-from identity.readers import SourceBatch
+from identity.readers import SourceBatch, SourceFormatError
 from identity.stages import read_landing_source, read_landing_transactions
 
+# I/O errors (a share that hiccups, a folder being replaced) are worth another try; a file
+# that cannot be read at all will not read better in two seconds (see _no_retry).
 READ_RETRY = dg.RetryPolicy(max_retries=2, delay=2)
+
+
+def _no_retry(error: SourceFormatError) -> dg.Failure:
+    """Fail the step at once, with the reader's message (file, line, column, what to fix)."""
+    return dg.Failure(description=str(error), allow_retries=False)
+
 
 DESCRIPTIONS = {
     "crm": "Salesforce contacts as exported, one row per contact record.",
@@ -26,7 +34,10 @@ def _source_asset(source_system: str) -> dg.AssetsDefinition:
         retry_policy=READ_RETRY,
     )
     def _records(warehouse: Warehouse) -> dg.Output[SourceBatch]:
-        batch = read_landing_source(warehouse.landing, source_system)
+        try:
+            batch = read_landing_source(warehouse.landing, source_system)
+        except SourceFormatError as error:
+            raise _no_retry(error) from error
         return dg.Output(
             batch,
             metadata={
@@ -46,7 +57,10 @@ SOURCE_ASSETS = [_source_asset(system) for system in s.SOURCE_SYSTEMS]
 @dg.asset(group_name="sources", kinds={"csv", "pandas"}, retry_policy=READ_RETRY)
 def transactions(warehouse: Warehouse) -> dg.Output:
     """Shopify orders and Square item sales, one row per order or store transaction."""
-    frame = read_landing_transactions(warehouse.landing)
+    try:
+        frame = read_landing_transactions(warehouse.landing)
+    except SourceFormatError as error:
+        raise _no_retry(error) from error
     by_source = frame.groupby(s.SOURCE_SYSTEM).size().to_dict() if len(frame) else {}
     return dg.Output(
         frame, metadata={"transactions": len(frame), **{k: int(v) for k, v in by_source.items()}}
