@@ -22,10 +22,11 @@ from pathlib import Path
 from identity import schema as s
 from identity.demo import crm, ecommerce, pos, social
 from identity.demo.common import SourceOutput, write_rows
+from identity.demo.evolve import EvolveSummary, evolve
 from identity.demo.people import build_population
 from identity.demo.records import Record, build_records
 
-__all__ = ["GenerateSummary", "generate"]
+__all__ = ["EvolveSummary", "GenerateSummary", "evolve", "generate"]
 
 logger = logging.getLogger(__name__)
 

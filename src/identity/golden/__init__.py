@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from identity import schema as s
+from identity.golden._order import order_rows
 from identity.golden.ids import assign_ids
 from identity.golden.rollups import rollups
-from identity.golden.survivorship import SurvivorshipRules, load_rules, survive_attribute
+from identity.golden.survivorship import (
+    SurvivorshipRules,
+    lineage_fragments,
+    lineage_json,
+    load_rules,
+    rank_inputs,
+    survive_attribute,
+)
 from identity.golden.touchpoints import all_touchpoints
 
 __all__ = ["GoldenResult", "PreviousRun", "build_golden", "load_rules"]
 
+_KEY = pd.StringDtype("pyarrow")
 GOLDEN_ATTRIBUTES = [
     s.FIRST_NAME,
     s.LAST_NAME,
@@ -69,24 +79,24 @@ class GoldenResult:
 
 
 def _survive_all(records: pd.DataFrame, rules: SurvivorshipRules) -> pd.DataFrame:
-    customers = pd.DataFrame({s.CLUSTER_ID: sorted(records[s.CLUSTER_ID].unique())})
-    lineage: dict[str, dict[str, dict[str, str]]] = {c: {} for c in customers[s.CLUSTER_ID]}
+    """Surviving values and the lineage JSON of every customer, built column-wise."""
+    needed = {s.CLUSTER_ID, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID}
+    needed |= {s.CREATED_AT, s.UPDATED_AT, *GOLDEN_ATTRIBUTES}
+    ranked = rank_inputs(records[[c for c in records.columns if c in needed]], rules)
+    clusters = np.sort(records[s.CLUSTER_ID].unique())
+    customers = pd.DataFrame({s.CLUSTER_ID: clusters})
+    entries: dict[str, tuple[np.ndarray, pa.Array]] = {}
     for attribute in rules.rules:
-        winners = survive_attribute(records, attribute, rules)
-        columns = rules.columns(attribute)
-        customers = customers.merge(winners[[s.CLUSTER_ID, *columns]], on=s.CLUSTER_ID, how="left")
-        for row in winners.itertuples(index=False):
-            entry = {
-                "source_system": row.source_system,
-                "source_record_id": row.source_record_id,
-                "rule": row.rule,
-            }
-            for column in columns:
-                if pd.notna(getattr(row, column)):
-                    lineage[row.cluster_id][column] = entry
-    customers["lineage"] = customers[s.CLUSTER_ID].map(
-        lambda c: json.dumps(lineage[c], sort_keys=True, ensure_ascii=False)
-    )
+        winners = survive_attribute(ranked, attribute, rules)
+        position = pd.Index(clusters).get_indexer(winners[s.CLUSTER_ID])
+        fragments = lineage_fragments(winners)
+        for column in rules.columns(attribute):
+            values = np.full(len(clusters), None, dtype=object)
+            present = winners[column].notna().to_numpy()
+            values[position[present]] = winners[column].to_numpy(dtype=object)[present]
+            customers[column] = values
+            entries[column] = (position[present], fragments.filter(pa.array(present)))
+    customers["lineage"] = lineage_json(len(clusters), entries).to_numpy(zero_copy_only=False)
     return customers
 
 
@@ -112,6 +122,10 @@ def build_golden(
         The four tables.
     """
     rules = rules or load_rules()
+    # Keys as Arrow strings: grouping, joining and sorting them runs in C++ rather than through
+    # Python string comparisons (several times faster at a million records).
+    contacts = contacts.astype({s.RECORD_KEY: _KEY})
+    clusters = clusters.astype({s.RECORD_KEY: _KEY, s.CLUSTER_ID: _KEY})
     records = contacts.merge(clusters, on=s.RECORD_KEY, how="inner", validate="one_to_one")
     if len(records) != len(contacts):
         missing = len(contacts) - len(records)
@@ -119,21 +133,23 @@ def build_golden(
     assignment = assign_ids(
         clusters, previous.crosswalk, previous.issued, run_id, previous.first_seen
     )
-    records = records.merge(assignment.ids, on=s.CLUSTER_ID, how="left", validate="many_to_one")
+    ids = assignment.ids.astype({s.CLUSTER_ID: _KEY, s.CUSTOMER_ID: _KEY})
+    records = records.merge(ids, on=s.CLUSTER_ID, how="left", validate="many_to_one")
 
     survived = _survive_all(records, rules)
-    survived = survived.merge(assignment.ids, on=s.CLUSTER_ID, how="left")
+    survived = survived.astype({s.CLUSTER_ID: _KEY}).merge(ids, on=s.CLUSTER_ID, how="left")
     touchpoints = all_touchpoints(records, transactions if transactions is not None else _none())
     facts = rollups(records, touchpoints)
     golden = survived.merge(facts, on=s.CUSTOMER_ID, how="left", validate="one_to_one")
     golden[s.RUN_ID] = run_id
     golden = golden[[s.CUSTOMER_ID, *GOLDEN_ATTRIBUTES, *_rest(golden)]]
-    golden = golden.sort_values(s.CUSTOMER_ID).reset_index(drop=True)
+    golden = order_rows(golden, [s.CUSTOMER_ID]).reset_index(drop=True)
 
     crosswalk = records[[s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID, s.RECORD_KEY]].copy()
     crosswalk[s.RUN_ID] = run_id
-    crosswalk = crosswalk.sort_values(s.RECORD_KEY).reset_index(drop=True)
+    crosswalk = order_rows(crosswalk, [s.RECORD_KEY]).reset_index(drop=True)
     touchpoints[s.RUN_ID] = run_id
+    golden, crosswalk, touchpoints = (_plain(f) for f in (golden, crosswalk, touchpoints))
     return GoldenResult(
         golden=golden,
         crosswalk=crosswalk[[s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID, s.RUN_ID]],
@@ -141,6 +157,12 @@ def build_golden(
         touchpoints=touchpoints,
         kept_ids=assignment.kept,
     )
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow-backed key columns back to plain object strings, as every other stage uses."""
+    keys = {c: object for c in frame.columns if frame[c].dtype == _KEY}
+    return frame.astype(keys) if keys else frame
 
 
 def _rest(golden: pd.DataFrame) -> list[str]:

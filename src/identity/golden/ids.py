@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from identity import schema as s
+from identity.golden._order import order_rows
 
 ID_PREFIX = "cus_"
 CHANGE_COLUMNS = [
@@ -94,17 +95,14 @@ def assign_ids(
     overlap["first_seen"] = overlap[s.CUSTOMER_ID].map(seen)
 
     # Each old id follows the largest share of its records (ties: the larger new cluster).
-    home = overlap.sort_values(
+    home = order_rows(
+        overlap,
         [s.CUSTOMER_ID, "overlap", "cluster_size", "cluster_id"],
-        ascending=[True, False, False, True],
-        kind="stable",
+        [True, False, False, True],
     ).drop_duplicates(s.CUSTOMER_ID)
     # In each cluster the larger, then older, old customer survives.
-    home = home.sort_values(
-        ["cluster_id", "old_size", "first_seen", s.CUSTOMER_ID],
-        ascending=[True, False, True, True],
-        na_position="last",
-        kind="stable",
+    home = order_rows(
+        home, ["cluster_id", "old_size", "first_seen", s.CUSTOMER_ID], [True, False, True, True]
     )
     survivors = home.drop_duplicates("cluster_id")
     merged = home[~home.index.isin(survivors.index)]
@@ -122,8 +120,8 @@ def assign_ids(
         )
 
     # Clusters without a surviving old id: a split part if they hold old records, else new.
-    origin = overlap.sort_values(
-        ["cluster_id", "overlap", s.CUSTOMER_ID], ascending=[True, False, True], kind="stable"
+    origin = order_rows(
+        overlap, ["cluster_id", "overlap", s.CUSTOMER_ID], [True, False, True]
     ).drop_duplicates("cluster_id")
     origin = origin.set_index("cluster_id")[s.CUSTOMER_ID]
     orphans = sorted(set(cluster_size.index) - set(ids.index))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from identity import schema as s
+from identity.golden._order import order_rows
 
 TOUCHPOINT_COLUMNS = [
     s.CUSTOMER_ID,
@@ -43,11 +44,8 @@ def resolve_consent(records: pd.DataFrame, column: str) -> pd.DataFrame:
     known["_rank"] = known[column].astype(bool).map({False: 0, True: 1})
     known["_at"] = known[s.UPDATED_AT].fillna(known[s.CREATED_AT])
     # Most restrictive first, then most recent statement, then record key for determinism.
-    known = known.sort_values(
-        [s.CUSTOMER_ID, "_rank", "_at", s.RECORD_KEY],
-        ascending=[True, True, False, True],
-        na_position="last",
-        kind="stable",
+    known = order_rows(
+        known, [s.CUSTOMER_ID, "_rank", "_at", s.RECORD_KEY], [True, True, False, True]
     ).drop_duplicates(s.CUSTOMER_ID)
     return pd.DataFrame(
         {
@@ -76,6 +74,16 @@ def record_touchpoints(records: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _systems(records: pd.DataFrame) -> pd.Series:
+    """Sorted, comma-joined source systems per customer, without a Python call per customer."""
+    names = sorted(records[s.SOURCE_SYSTEM].dropna().unique())
+    bit = records[s.SOURCE_SYSTEM].map({name: 1 << i for i, name in enumerate(names)})
+    pairs = pd.DataFrame({s.CUSTOMER_ID: records[s.CUSTOMER_ID], "bit": bit}).drop_duplicates()
+    mask = pairs.groupby(s.CUSTOMER_ID, sort=True)["bit"].sum().astype(int)
+    labels = {m: ",".join(n for i, n in enumerate(names) if m & (1 << i)) for m in mask.unique()}
+    return mask.map(labels)
+
+
 def rollups(records: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
     """Per-customer channel facts.
 
@@ -90,7 +98,7 @@ def rollups(records: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
     grouped = records.groupby(s.CUSTOMER_ID, sort=True)
     out = pd.DataFrame(
         {
-            "source_systems": grouped[s.SOURCE_SYSTEM].agg(lambda v: ",".join(sorted(set(v)))),
+            "source_systems": _systems(records),
             "source_record_count": grouped.size(),
             "total_spent": grouped[s.TOTAL_SPENT].sum(min_count=1),
             "order_count": grouped[s.ORDER_COUNT].sum(min_count=1),
@@ -107,8 +115,10 @@ def rollups(records: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
     seen = stamps.groupby(s.CUSTOMER_ID)["at"]
     out["first_seen_at"] = seen.min()
     out["last_seen_at"] = seen.max()
-    latest = touchpoints.dropna(subset=["occurred_at"]).sort_values(
-        [s.CUSTOMER_ID, "occurred_at", "channel"], ascending=[True, False, True], kind="stable"
+    latest = order_rows(
+        touchpoints.dropna(subset=["occurred_at"]),
+        [s.CUSTOMER_ID, "occurred_at", "channel"],
+        [True, False, True],
     )
     # The channel of the most recent activity is where the customer is reachable now.
     out["preferred_channel"] = latest.drop_duplicates(s.CUSTOMER_ID).set_index(s.CUSTOMER_ID)[

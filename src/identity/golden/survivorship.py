@@ -1,25 +1,107 @@
 """Survivorship: pick the best value of each attribute per customer, and say why.
 
 The rules live in ``survivorship.json`` (versioned with the code, editable without it). For each
-attribute the candidates are the non-empty values of the customer's records; the rules, in order,
-rank them; the first rule that separates the winner from the runner-up is recorded as the reason.
+attribute (or group of columns that survive together, such as an address) the candidates are the
+customer's records that hold a value. The rules, in the configured order, rank them:
+
+- ``validity``: a value that passes its check beats one that fails (a failed value never
+  survives, even alone: the golden record leaves the attribute empty instead);
+- ``source_trust``: the more trusted source system wins (``source_trust`` in the file);
+- ``recency``: the more recently updated record wins (``updated_at``, else ``created_at``);
+- ``completeness``: more filled columns of a group win, then the longer value ("Robert" over
+  "Rob");
+- ``frequency``: the value held by more of the customer's records wins.
+
+Each later rule only breaks ties left by the earlier ones. A tie that survives every rule goes to
+the smallest ``record_key`` (``source_system:source_record_id``), so the same records always give
+the same golden row. The lineage names the rule that separated the winning value from the best
+*different* value: ``only candidate`` (one record), ``agreement`` (every record holds the same
+value), a rule name, or ``record_key`` (the deterministic tie-break decided).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from identity import schema as s
 
 KNOWN_RULES = ("validity", "source_trust", "recency", "completeness", "frequency")
 TIE_BREAK = "record_key"
+ONLY = "only candidate"
+AGREEMENT = "agreement"
+_MISSING_TIME = np.iinfo("int64").min + 1  # negated for sorting, so not the very minimum
+_RANK_COLUMNS = (
+    "_cluster",
+    "_key_rank",
+    "_trust",
+    "_recency",
+    s.CLUSTER_ID,
+    s.RECORD_KEY,
+    s.SOURCE_SYSTEM,
+    s.SOURCE_RECORD_ID,
+    s.CREATED_AT,
+    s.UPDATED_AT,
+)
+LINEAGE_KEYS = ("rule", s.SOURCE_RECORD_ID, s.SOURCE_SYSTEM)  # JSON key order (sorted)
+_LETTER = re.compile(r"[^\W\d_]")
+
+Check = Callable[[pd.Series], pd.Series]
+
+
+def _name_ok(values: pd.Series) -> pd.Series:
+    # A name has a letter and no digit ("J0hn", "123", "." are keying errors, not names).
+    return values.str.contains(_LETTER) & ~values.str.contains(r"\d", regex=True)
+
+
+def _email_ok(values: pd.Series) -> pd.Series:
+    return values.str.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
+
+
+def _phone_ok(values: pd.Series) -> pd.Series:
+    return values.str.fullmatch(r"\+[1-9]\d{6,14}")  # E.164
+
+
+def _country_ok(values: pd.Series) -> pd.Series:
+    return values.str.fullmatch(r"[A-Z]{2}")  # ISO 3166 alpha-2
+
+
+def _text_ok(values: pd.Series) -> pd.Series:
+    return values.str.contains(r"\w", regex=True)
+
+
+def _birth_ok(values: pd.Series) -> pd.Series:
+    born = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    return born.notna() & (born.dt.year >= 1900)
+
+
+def _born_before_written(values: pd.Series, records: pd.DataFrame) -> pd.Series:
+    # Nobody is born after their record was written.
+    born = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce", utc=True)
+    written = _stamp(records)
+    return ~(born > written.where(written.notna(), born))
+
+
+CHECKS: dict[str, Check] = {
+    s.FIRST_NAME: _name_ok,
+    s.LAST_NAME: _name_ok,
+    s.EMAIL: _email_ok,
+    s.PHONE: _phone_ok,
+    s.STREET: _text_ok,
+    s.CITY: _text_ok,
+    s.POSTAL_CODE: _text_ok,
+    s.COUNTRY: _country_ok,
+    s.DATE_OF_BIRTH: _birth_ok,
+}
 
 
 @dataclass(frozen=True)
@@ -74,29 +156,92 @@ def load_rules(path: Path | None = None) -> SurvivorshipRules:
     )
 
 
-def _recency(frame: pd.DataFrame) -> pd.Series:
-    stamp = frame[s.UPDATED_AT].fillna(frame[s.CREATED_AT])
-    values = pd.to_datetime(stamp, utc=True)
-    return values.astype("int64").where(values.notna(), np.iinfo("int64").min)
+def _stamp(frame: pd.DataFrame) -> pd.Series:
+    """When a record last said something: updated, else created (UTC, NaT when unknown)."""
+    return pd.to_datetime(frame[s.UPDATED_AT].fillna(frame[s.CREATED_AT]), utc=True)
 
 
-def _scores(candidates: pd.DataFrame, columns: list[str], rules: SurvivorshipRules) -> pd.DataFrame:
-    """One numeric column per rule, higher is better."""
-    value = candidates["_value"]
-    scores = pd.DataFrame(index=candidates.index)
-    scores["validity"] = 1  # invalid values were emptied by standardisation and never compete
-    scores["source_trust"] = candidates[s.SOURCE_SYSTEM].map(rules.source_trust).fillna(0)
-    scores["recency"] = _recency(candidates)
-    filled = candidates[columns].notna().sum(axis=1)
-    scores["completeness"] = filled * 10_000 + value.str.len()
-    scores["frequency"] = candidates.groupby([s.CLUSTER_ID, "_value"])["_value"].transform("size")
-    return scores
+def rank_inputs(records: pd.DataFrame, rules: SurvivorshipRules) -> pd.DataFrame:
+    """Add the per-record inputs every attribute shares, computed once for all of them.
+
+    ``_cluster`` (sorted integer code of ``cluster_id``), ``_key_rank`` (rank of
+    ``record_key``, the final tie-break), ``_trust`` and ``_recency`` (higher is better).
+    """
+    stamp = _stamp(records)
+    recency = stamp.astype("int64").where(stamp.notna(), _MISSING_TIME)
+    return records.assign(
+        _cluster=pd.factorize(records[s.CLUSTER_ID], sort=True)[0],
+        _key_rank=pd.factorize(records[s.RECORD_KEY], sort=True)[0],
+        _trust=records[s.SOURCE_SYSTEM].map(rules.source_trust).fillna(0).astype("int64"),
+        _recency=recency.astype("int64"),
+    )
+
+
+def _validity(candidates: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """1 when every filled column of the candidate passes its check, else 0."""
+    valid = np.ones(len(candidates), dtype=bool)
+    for column in columns:
+        check = CHECKS.get(column)
+        if check is None:
+            continue
+        values = candidates[column]
+        filled = values.notna().to_numpy()
+        text = values[filled].astype(str)
+        # Values repeat (names, cities, countries): check each distinct value once.
+        distinct = pd.Series(pd.unique(text), dtype=object)
+        verdict = dict(zip(distinct, check(distinct).fillna(False).astype(bool), strict=True))
+        ok = text.map(verdict).astype(bool).to_numpy()
+        if column == s.DATE_OF_BIRTH:
+            ok &= _born_before_written(values[filled], candidates[filled]).to_numpy()
+        valid[filled] &= ok
+    return valid.astype("int64")
+
+
+def _scores(
+    candidates: pd.DataFrame, value: pd.Series, codes: np.ndarray, columns: list[str]
+) -> dict[str, np.ndarray]:
+    """One int64 array per rule, higher is better."""
+    cluster = candidates["_cluster"].to_numpy().astype("int64")
+    # Frequency: how many of the cluster's candidates hold the same value (one integer key).
+    pair = cluster * (int(codes.max()) + 1) + codes
+    _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    filled = candidates[columns].notna().sum(axis=1).to_numpy().astype("int64")
+    return {
+        "validity": _validity(candidates, columns),
+        "source_trust": candidates["_trust"].to_numpy(),
+        "recency": candidates["_recency"].to_numpy(),
+        "completeness": filled * 10_000 + value.str.len().to_numpy().astype("int64"),
+        "frequency": counts[inverse].astype("int64"),
+    }
 
 
 def _joined_value(candidates: pd.DataFrame, columns: list[str]) -> pd.Series:
-    if len(columns) == 1:
-        return candidates[columns[0]].astype(str)
-    return candidates[columns].astype("object").fillna("").astype(str).agg("\x1f".join, axis=1)
+    """The candidate's value as one string (a group's columns joined by a unit separator)."""
+    parts = [candidates[c].astype("object").fillna("").astype(str) for c in columns]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + "\x1f" + part
+    return joined
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    names = [s.CLUSTER_ID, *columns, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, "rule"]
+    return pd.DataFrame(columns=names)
+
+
+def _reasons(
+    order: list[str], ranked: dict[str, np.ndarray], first: np.ndarray, runner: np.ndarray
+) -> np.ndarray:
+    """Per cluster, the first rule that separates the winner from the runner-up."""
+    reason = np.full(len(first), TIE_BREAK, dtype=object)
+    has = runner >= 0
+    # Walk the rules backwards so the first rule that separates the two wins the label.
+    for rule in reversed(order):
+        score = ranked[rule]
+        differs = np.zeros(len(first), dtype=bool)
+        differs[has] = score[first[has]] != score[runner[has]]
+        reason[differs] = rule
+    return reason
 
 
 def survive_attribute(
@@ -105,48 +250,108 @@ def survive_attribute(
     """Pick one value (or group of values) per cluster.
 
     Args:
-        records: Contacts with ``cluster_id``.
+        records: Contacts with ``cluster_id`` (optionally with ``rank_inputs`` added, which
+            saves recomputing them for every attribute).
         attribute: A rule key: an attribute or a group name.
         rules: The survivorship rules.
 
     Returns:
-        One row per cluster that has a candidate: ``cluster_id``, the covered columns,
+        One row per cluster that has a valid candidate: ``cluster_id``, the covered columns,
         ``record_key``, ``source_system``, ``source_record_id`` of the winner and ``rule``.
     """
     columns = rules.columns(attribute)
     order = rules.rules[attribute]
-    candidates = records[records[columns].notna().any(axis=1)].copy()
+    if "validity" not in order:
+        # A configuration cannot switch validity off: a failed value must never win.
+        order = ["validity", *order]
+    if "_key_rank" not in records:
+        records = rank_inputs(records, rules)
+    # Only the columns this attribute needs: copying every attribute for each one is wasted.
+    keep = [c for c in (*_RANK_COLUMNS, *columns) if c in records]
+    candidates = records.loc[records[columns].notna().any(axis=1).to_numpy(), keep]
     if candidates.empty:
-        return pd.DataFrame(columns=[s.CLUSTER_ID, *columns, s.RECORD_KEY, "rule"])
-    candidates["_value"] = _joined_value(candidates, columns)
-    scores = _scores(candidates, columns, rules)[order]
-    ranked = pd.concat([candidates, scores.add_prefix("_score_")], axis=1)
-    score_cols = [f"_score_{r}" for r in order]
-    ranked = ranked.sort_values(
-        [s.CLUSTER_ID, *score_cols, s.RECORD_KEY],
-        ascending=[True, *([False] * len(order)), True],
-        kind="stable",
-    )
-    top_two = ranked.groupby(s.CLUSTER_ID, sort=False).head(2)
-    winners = top_two.groupby(s.CLUSTER_ID, sort=False).nth(0).set_index(s.CLUSTER_ID)
-    runners = top_two.groupby(s.CLUSTER_ID, sort=False).nth(1).set_index(s.CLUSTER_ID)
-    runners = runners.reindex(winners.index)
-    reason = pd.Series("only candidate", index=winners.index, dtype=object)
-    has_runner = runners[s.RECORD_KEY].notna()
-    reason[has_runner] = TIE_BREAK
-    # Walk the rules backwards so the first rule that separates the two wins the label.
-    for rule, column in reversed(list(zip(order, score_cols, strict=True))):
-        separated = has_runner & (winners[column] != runners[column])
-        reason[separated] = rule
-    agreed = has_runner & (winners["_value"] == runners["_value"])
-    reason[agreed & (reason == TIE_BREAK)] = "agreement"
-    out = winners[[*columns, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID]].copy()
-    out["rule"] = reason
-    return out.reset_index()
+        return _empty(columns)
+    value = _joined_value(candidates, columns)
+    codes = pd.factorize(value)[0].astype("int64")
+    scores = _scores(candidates, value, codes, columns)
+    cluster = candidates["_cluster"].to_numpy()
+    # Best first within each cluster: every rule descending, then the smallest record key.
+    keys = [candidates["_key_rank"].to_numpy(), *(-scores[r] for r in reversed(order)), cluster]
+    index = np.lexsort(keys)
+    ranked = {rule: scores[rule][index] for rule in order}
+    cluster, codes = cluster[index], codes[index]
+    starts = np.flatnonzero(np.r_[True, cluster[1:] != cluster[:-1]])
+    group = np.cumsum(np.r_[True, cluster[1:] != cluster[:-1]]) - 1
+    # The runner-up is the best candidate holding a *different* value: what the rule beat.
+    other = np.flatnonzero(codes != codes[starts][group])
+    runner = np.full(len(starts), -1)
+    found, where = np.unique(group[other], return_index=True)
+    runner[found] = other[where]
+    sizes = np.diff(np.r_[starts, len(cluster)])
+    reason = _reasons(order, ranked, starts, runner)
+    reason[runner < 0] = np.where(sizes[runner < 0] > 1, AGREEMENT, ONLY)
+    picked = candidates.iloc[index[starts]]
+    out = picked[[s.CLUSTER_ID, *columns, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID]]
+    out = out.assign(rule=reason)
+    # A failed value never survives, even when no valid one exists.
+    return out[ranked["validity"][starts] == 1].reset_index(drop=True)
 
 
-def lineage_entry(row: pd.Series) -> dict[str, Any]:
-    """The lineage of one surviving value."""
+def _json_strings(values: pd.Series) -> pa.Array:
+    """JSON string literals of ``values`` (quoted, escaped as ``json.dumps`` does)."""
+    text = pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string())
+    # Only quotes, backslashes and control characters need escapes: rare in ids, so the
+    # common case is a plain quote-wrap done in Arrow's C++ kernels.
+    special = pc.match_substring_regex(text, r'["\\\x00-\x1f]').to_numpy(zero_copy_only=False)
+    if special.any():
+        plain = text.to_numpy(zero_copy_only=False).astype(object)
+        plain[special] = [json.dumps(v, ensure_ascii=False)[1:-1] for v in plain[special]]
+        text = pa.array(plain, type=pa.string())
+    return pc.binary_join_element_wise('"', text, '"', "")
+
+
+def lineage_fragments(winners: pd.DataFrame) -> pa.Array:
+    """The lineage entry of each winner as JSON text, built column-wise in Arrow.
+
+    Args:
+        winners: ``survive_attribute`` output.
+
+    Returns:
+        ``{"rule": ..., "source_record_id": ..., "source_system": ...}`` per winner, the same
+        text ``json.dumps(entry, sort_keys=True, ensure_ascii=False)`` gives.
+    """
+    parts: list[object] = []
+    for position, key in enumerate(LINEAGE_KEYS):
+        parts += [("{" if position == 0 else ", ") + f'"{key}": ', _json_strings(winners[key])]
+    return pc.binary_join_element_wise(*parts, "}", "")
+
+
+def lineage_json(clusters: int, entries: dict[str, tuple[np.ndarray, pa.Array]]) -> pa.Array:
+    """``{"<column>": <entry>, ...}`` per customer, keys sorted, as ``json.dumps`` writes it.
+
+    Args:
+        clusters: Number of customers (rows of the result).
+        entries: Column -> (customer positions, lineage fragments of those customers).
+
+    Returns:
+        One JSON object per customer (``{}`` when no value survived).
+    """
+    parts = []
+    for column in sorted(entries):
+        positions, fragments = entries[column]
+        full = np.full(clusters, None, dtype=object)
+        full[positions] = pc.binary_join_element_wise(f'"{column}": ', fragments, "").to_numpy(
+            zero_copy_only=False
+        )
+        parts.append(pa.array(full, type=pa.string()))
+    if not parts:
+        return pa.array(["{}"] * clusters)
+    body = pc.binary_join_element_wise(*parts, ", ", null_handling="skip")
+    return pc.binary_join_element_wise("{", body, "}", "")
+
+
+def lineage_entry(row: pd.Series) -> dict[str, str]:
+    """The lineage of one surviving value (for callers holding a single winner row)."""
     return {
         "source_system": row[s.SOURCE_SYSTEM],
         "source_record_id": row[s.SOURCE_RECORD_ID],

@@ -7,6 +7,7 @@ import logging
 import pandas as pd
 
 from identity import schema as s
+from identity.golden._order import order_rows
 from identity.golden.rollups import TOUCHPOINT_COLUMNS, record_touchpoints
 
 logger = logging.getLogger(__name__)
@@ -14,14 +15,67 @@ logger = logging.getLogger(__name__)
 TRANSACTION_TYPE = {"ecommerce": "online order", "pos": "store purchase"}
 
 
+# Square writes the location's time zone by its Rails name; map the common ones to IANA zones.
+SQUARE_ZONES = {
+    "Eastern Time (US & Canada)": "America/New_York",
+    "Central Time (US & Canada)": "America/Chicago",
+    "Mountain Time (US & Canada)": "America/Denver",
+    "Pacific Time (US & Canada)": "America/Los_Angeles",
+    "Arizona": "America/Phoenix",
+    "Alaska": "America/Juneau",
+    "Hawaii": "Pacific/Honolulu",
+    "London": "Europe/London",
+    "Edinburgh": "Europe/London",
+    "Dublin": "Europe/Dublin",
+    "Paris": "Europe/Paris",
+    "Berlin": "Europe/Berlin",
+    "Madrid": "Europe/Madrid",
+    "Rome": "Europe/Rome",
+    "Amsterdam": "Europe/Amsterdam",
+    "Brussels": "Europe/Brussels",
+    "Lisbon": "Europe/Lisbon",
+    "Sydney": "Australia/Sydney",
+    "Tokyo": "Asia/Tokyo",
+    "UTC": "UTC",
+}
+_LOCAL_WITH_ZONE = r"(?P<local>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\s+(?P<zone>[^\d+-].*)"
+
+
 def _amount(text: pd.Series) -> pd.Series:
+    """Amounts as floats: plain decimals (what readers write) at C speed, the rest parsed."""
     from identity.standardise import parse_money
 
-    return text.map(lambda v: parse_money(v) if isinstance(v, str) else None).astype(float)
+    values = pd.to_numeric(text, errors="coerce").astype(float)
+    odd = values.isna() & text.notna()
+    if odd.any():
+        values[odd] = text[odd].map(lambda v: parse_money(v) if isinstance(v, str) else None)
+    return values.astype(float)
 
 
 def _when(text: pd.Series) -> pd.Series:
-    return pd.to_datetime(text, utc=True, errors="coerce", format="mixed")
+    """Instants in UTC from Shopify (``2025-04-01 17:18:52 -0700``) and Square (``2026-01-06
+    08:01:21 Eastern Time (US & Canada)``) text, and from ISO 8601; NaT when unreadable."""
+    text = text.astype("object").where(text.notna(), None).astype("string").str.strip()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+    offset = pd.to_datetime(text, format="%Y-%m-%d %H:%M:%S %z", errors="coerce", utc=True)
+    out[offset.notna()] = offset[offset.notna()]
+    named = text[out.isna()].str.extract(_LOCAL_WITH_ZONE).dropna()
+    zones = named["zone"].map(lambda z: SQUARE_ZONES.get(z, z if "/" in z else None))
+    for zone, part in named.groupby(zones, sort=True):
+        local = pd.to_datetime(part["local"], format="ISO8601", errors="coerce")
+        try:
+            # Ambiguous fall-back hours and skipped spring-forward hours still get an instant.
+            stamped = local.dt.tz_localize(
+                str(zone), ambiguous="NaT", nonexistent="shift_forward"
+            ).dt.tz_convert("UTC")
+        except (KeyError, ValueError):  # not a zone we know: leave those NaT
+            continue
+        out[stamped.index] = stamped
+    for fmt in ("ISO8601", "mixed"):  # ISO first: it is vectorised, "mixed" parses one by one
+        rest = out.isna() & text.notna()
+        if rest.any():
+            out[rest] = pd.to_datetime(text[rest], utc=True, errors="coerce", format=fmt)
+    return out
 
 
 def transaction_touchpoints(transactions: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
@@ -98,6 +152,6 @@ def all_touchpoints(records: pd.DataFrame, transactions: pd.DataFrame) -> pd.Dat
         return pd.DataFrame(columns=TOUCHPOINT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
     out["occurred_at"] = pd.to_datetime(out["occurred_at"], utc=True)
-    return out.sort_values(
-        [s.CUSTOMER_ID, "occurred_at", "channel", "reference"], kind="stable"
-    ).reset_index(drop=True)
+    return order_rows(out, [s.CUSTOMER_ID, "occurred_at", "channel", "reference"]).reset_index(
+        drop=True
+    )
