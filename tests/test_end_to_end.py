@@ -54,13 +54,13 @@ def test_crosswalk_covers_every_usable_record_exactly_once(duckdb_run, demo_land
             assert f["rows_read"] == f["rows_linked"] + f["rows_quarantined"], (system, f)
 
 
-def test_pairwise_f1_against_truth_is_at_least_0_9(duckdb_run, demo_landing):
+def test_pairwise_f1_against_truth_is_at_least_0_97(duckdb_run, demo_landing):
     warehouse, _ = duckdb_run
     crosswalk = pub.read_table(warehouse, pub.CROSSWALK)
     crosswalk["record_key"] = _keys(crosswalk)
     score = evaluate.score(crosswalk, evaluate.read_truth(demo_landing / "truth.csv"))
     assert score.records > 3500
-    assert score.f1 >= 0.9, score
+    assert score.f1 >= 0.97, score
 
 
 def test_golden_has_one_row_per_crosswalk_customer(duckdb_run):

@@ -17,8 +17,8 @@ from identity.linkage import model as m
 
 logger = logging.getLogger(__name__)
 
-# Pairs below this weight are never kept: they cannot change a cluster and would bloat the
-# edge list that comes back from the engine.
+# Pairs below this weight (or the link threshold, if lower) are never kept: they cannot change a
+# cluster and would bloat the edge list that comes back from the engine.
 MIN_EDGE_MATCH_WEIGHT = 0.0
 
 
@@ -38,7 +38,12 @@ class LinkageConfig:
 
     seed: int = 42
     u_max_pairs: float = 2e6
-    match_weight_threshold: float = 6.0
+    # Weight 0 is a posterior match probability of one half: a pair is linked when, after the
+    # prior (about 1 in 3,000 record pairs is one person), it is more likely one person than two.
+    # Measured on generated data (BENCHMARKS.md) it is also near the F1 optimum while keeping
+    # pairwise precision above 0.99; the household and shared-inbox levels, not a high
+    # threshold, are what keep families apart.
+    match_weight_threshold: float = 0.0
     trained_model: dict[str, Any] | None = None
     blocking_analysis: bool = True
     training_sample: int = 300_000
@@ -182,7 +187,8 @@ def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scor
     model = config.trained_model or train_model(frame, config)
     settings = with_parameters(model, db_api.sql_dialect.sql_dialect_str)
     linker = _linker(_register_sources(db_api, frame), settings)
-    predictions = linker.inference.predict(threshold_match_weight=MIN_EDGE_MATCH_WEIGHT)
+    floor = min(MIN_EDGE_MATCH_WEIGHT, config.match_weight_threshold)
+    predictions = linker.inference.predict(threshold_match_weight=floor)
     edges = engine.to_pandas(predictions)
     keep = ["unique_id_l", "unique_id_r", "match_weight"] + [
         c for c in edges.columns if c.startswith(("gamma_", "bf_", "tf_"))

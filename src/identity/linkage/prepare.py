@@ -79,6 +79,33 @@ def _forms_by_name(first_names: pd.Series) -> pd.Series:
     return first_names.map(lookup)
 
 
+def _letters(text: str | None) -> str:
+    return "".join(ch for ch in text if ch.isalnum()) if isinstance(text, str) else ""
+
+
+def _name_shaped(local: str | None, first: str | None, last: str | None) -> bool:
+    """Whether an email local part is only its owner's name (``jean.martin``, ``jmartin``).
+
+    Such a local part repeats the name: two namesakes' addresses at different providers share
+    it, so it must not count again once the names have been compared.
+    """
+    body, given, family = _letters(local), _letters(first), _letters(last)
+    if not body or not (given or family):
+        return False
+    shapes = {given, family, given + family, family + given}
+    if given and family:
+        shapes |= {given[0] + family, family + given[0]}
+    return body in shapes
+
+
+def _distinct_local_parts(out: pd.DataFrame) -> pd.Series:
+    shaped = [
+        _name_shaped(local, first, last)
+        for local, first, last in zip(out[m.EMAIL_LOCAL], out[m.FIRST], out[m.LAST], strict=True)
+    ]
+    return out[m.EMAIL_LOCAL].where(~pd.Series(shaped, index=out.index), None)
+
+
 def _too_frequent(values: pd.Series, limit: int) -> pd.Series:
     counts = values.map(values.value_counts())
     return counts > limit
@@ -128,6 +155,7 @@ def prepare(contacts: pd.DataFrame, guards: Guards | None = None) -> pd.DataFram
     out[m.FULL] = (out[m.FIRST] + " " + out[m.LAST]).where(both, None)
     out[m.FIRST_FORMS] = _forms_by_name(out[m.FIRST])
     out[m.FIRST_INITIAL] = out[m.FIRST].str[:1]
+    out[m.EMAIL_LOCAL_DISTINCT] = _distinct_local_parts(out)
     dob = out[m.DOB].astype("object").where(out[m.DOB].notna(), None)
     out[m.DOB] = dob
     out[m.DOB_TRANSPOSED] = dob.str[0:5] + dob.str[8:10] + "-" + dob.str[5:7]
