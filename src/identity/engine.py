@@ -37,12 +37,14 @@ class SparkOptions:
             Connect address (``sc://host:15002``).
         shuffle_partitions: Few partitions suit one machine; a cluster wants more.
         driver_memory: Only applies when this process starts the JVM.
+        max_result_size: Largest result collected to the driver (the scored pairs).
         ui: Off by default: tests and batch runs have no use for it.
     """
 
     master: str = "local[*]"
     shuffle_partitions: int = 4
     driver_memory: str = "6g"
+    max_result_size: str = "4g"
     ui: bool = False
 
 
@@ -127,6 +129,9 @@ def spark_session(options: SparkOptions | None = None) -> SparkSession:
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.adaptive.enabled", "true")
+        # Scored pairs come back to the driver as Arrow (clustering and golden run in pandas);
+        # a million records give about a million pairs, more than the 1g default allows.
+        .config("spark.driver.maxResultSize", options.max_result_size)
         .config("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse"))
         .config("spark.local.dir", os.path.join(scratch, "local"))
         .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={scratch}")

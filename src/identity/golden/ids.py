@@ -137,7 +137,9 @@ def assign_ids(
                 "record_count": int(cluster_size[cluster_id]),
             }
         )
-    ids = pd.concat([ids, pd.Series(minted, dtype=object)])
+    if minted:
+        # Skipping the empty case keeps the dtype of ``ids`` (pandas deprecates empty concat).
+        ids = pd.concat([ids, pd.Series(minted, dtype=object)])
 
     # Old ids whose records are all gone this run.
     vanished = sorted(set(old_size.index) - set(overlap[s.CUSTOMER_ID]))

@@ -1,0 +1,113 @@
+"""The scale benchmark's own machinery: sizes, memory sampling, stage grouping, BENCHMARKS.md.
+
+The benchmark itself (minutes to hours) is `make bench`; these check the parts it relies on.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from identity.bench import scale
+
+
+def test_sizes_parse_suffixes_and_reject_nothing_silently() -> None:
+    assert scale.parse_sizes("10k,100K, 1m") == [
+        ("10k", 10_000),
+        ("100k", 100_000),
+        ("1m", 1_000_000),
+    ]
+    assert scale.parse_sizes("2500") == [("2500", 2500)]
+    with pytest.raises(ValueError):
+        scale.parse_sizes("tenk")
+
+
+def test_tree_rss_counts_children_memory() -> None:
+    # A child holding ~200 MB: the tree's RSS must include it, the parent's alone must not.
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; b = bytearray(200 * 2**20); time.sleep(30)"]
+    )
+    shell = child.pid
+    try:
+        for _ in range(100):
+            if scale.tree_rss(shell) > 150 * 2**20:
+                break
+            subprocess.run(["sleep", "0.1"], check=True)
+        assert scale.tree_rss(shell) > 150 * 2**20
+        assert scale.tree_rss(999_999_999) == 0
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_run_measured_reports_peak_of_a_process_tree(tmp_path: Path) -> None:
+    # The measured command starts a grandchild that holds the memory.
+    script = (
+        "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+        "'import time; b = bytearray(120 * 2**20); time.sleep(1.5)'])"
+    )
+    code, wall, peak = scale.run_measured([sys.executable, "-c", script], tmp_path / "log")
+    assert code == 0
+    assert wall >= 1.5
+    assert peak > 100 * 2**20
+
+
+def test_dagster_steps_group_into_pipeline_stages() -> None:
+    assert scale._stage_of("crm_records") == "read"
+    assert scale._stage_of("transactions") == "read"
+    assert scale._stage_of("crm_records_crm_raw_suite") == "checks"
+    assert scale._stage_of("standardised_contacts_rows_balance") == "checks"
+    assert scale._stage_of("golden_records_golden_traceable") == "checks"
+    assert scale._stage_of("standardised_contacts") == "standardise"
+    assert scale._stage_of("customer_clusters") == "link"
+    assert scale._stage_of("golden_records") == "golden"
+    assert scale._stage_of("published_tables") == "publish"
+
+
+def _measure(size: str, variant: str, engine: str, wall: float) -> scale.Measure:
+    records = scale.SIZES[size]
+    return scale.Measure(size, variant, engine, records, wall=wall, ok=True, f1=0.9)
+
+
+def test_results_replace_the_same_run_and_keep_others(tmp_path: Path) -> None:
+    path = tmp_path / "results.json"
+    scale.save_result(_measure("10k", "job", "duckdb", 10.0), path)
+    scale.save_result(_measure("10k", "plain", "duckdb", 5.0), path)
+    kept = scale.save_result(_measure("10k", "job", "duckdb", 8.0), path)
+    assert [(m.variant, m.wall) for m in kept] == [("job", 8.0), ("plain", 5.0)]
+    assert len(json.loads(path.read_text())) == 2
+
+
+def test_table_gives_ratio_to_plain_splink_and_growth_against_n_log_n() -> None:
+    measures = [
+        _measure("10k", "job", "duckdb", 20.0),
+        _measure("10k", "plain", "duckdb", 10.0),
+        _measure("100k", "job", "duckdb", 100.0),
+        _measure("100k", "plain", "duckdb", 400.0),
+    ]
+    table = scale.table(measures)
+    assert "| 2.00x |" in table
+    assert "| 0.25x |" in table
+    growth = scale.growth(measures)
+    # x5 for x10 records is within n log n; x40 is not.
+    assert any("job duckdb" in g and "within" in g for g in growth)
+    assert any("plain duckdb" in g and "WORSE" in g for g in growth)
+
+
+def test_write_section_replaces_only_the_scale_section(tmp_path: Path) -> None:
+    path = tmp_path / "BENCHMARKS.md"
+    path.write_text(
+        "# B\n<!-- accuracy:start -->\nA\n<!-- accuracy:end -->\n"
+        f"{scale.START}\nold\n{scale.END}\ntail\n",
+        encoding="utf-8",
+    )
+    scale.write_section("new figures", path)
+    text = path.read_text(encoding="utf-8")
+    assert f"{scale.START}\nnew figures\n{scale.END}" in text
+    assert "old" not in text
+    assert "<!-- accuracy:start -->\nA\n" in text
+    assert text.endswith("tail\n")
