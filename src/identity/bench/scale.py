@@ -5,7 +5,7 @@ demo exports of about that many source records (cached under ``bench_data/``), t
 in its own subprocess so peak memory covers the process tree including Spark's JVM:
 
 - ``job``: the real Dagster job ``identity_resolution`` (read, GE checks, standardise, link,
-  golden, publish, report) through ``dagster_project.cli.run_job``;
+  golden, publish, report) through ``dagster_project.measure`` (a subprocess);
 - ``plain``: the plain Splink script of ``identity.bench.plain_splink`` on the same files.
 
 It prints wall time per stage (from the run's event log), peak RSS, records per second, the
@@ -26,7 +26,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 # The generator writes about 2.02 source records per person (1 to 4 sources each).
 PEOPLE_PER_RECORD = 0.496
@@ -201,42 +200,12 @@ def _stage_of(step: str) -> str:
     }.get(step, step)
 
 
-def _child_job(landing: Path, engine: str, out: Path) -> int:
-    """Run the real Dagster job; write stage times and accuracy to ``out``."""
-    os.environ["DAGSTER_HOME"] = tempfile.mkdtemp(prefix="bench-dagster-")
-    os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
-    from dagster_project.cli import run_job
-    from identity import evaluate
-    from identity import publish as pub
-
-    warehouse = Path(tempfile.mkdtemp(prefix="bench-wh-"))
-    started = time.perf_counter()
-    ok, run_id, result = run_job(str(landing), str(warehouse), engine)
-    elapsed = time.perf_counter() - started
-    stages = _event_stages(result)
-    payload: dict[str, Any] = {"ok": ok, "run_id": run_id, "stages": stages, "run": elapsed}
-    clock = time.perf_counter()
-    if ok:
-        crosswalk = pub.read_table(warehouse, pub.CROSSWALK)
-        crosswalk["record_key"] = crosswalk["source_system"] + ":" + crosswalk["source_record_id"]
-        payload["accuracy"] = evaluate.score(
-            crosswalk, evaluate.read_truth(landing / "truth.csv")
-        ).as_dict()
-    payload["scoring"] = time.perf_counter() - clock
-    out.write_text(json.dumps(payload))
-    return 0 if ok else 1
-
-
-def _event_stages(result: Any) -> dict[str, float]:
-    """Per-stage seconds from the run's step events (Dagster records each step's duration)."""
+def stages_of(steps: dict[str, float]) -> dict[str, float]:
+    """Sum Dagster step seconds into the pipeline's stages."""
     stages: dict[str, float] = {}
-    for event in result.all_events:
-        data = event.event_specific_data
-        if event.step_key is None or not hasattr(data, "duration_ms"):
-            continue
-        if event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and data.duration_ms:
-            stage = _stage_of(event.step_key)
-            stages[stage] = stages.get(stage, 0.0) + data.duration_ms / 1000
+    for step, seconds in steps.items():
+        stage = _stage_of(step)
+        stages[stage] = stages.get(stage, 0.0) + seconds
     return stages
 
 
@@ -271,14 +240,19 @@ def measure(label: str, landing: Path, variant: str, engine: str, work: Path) ->
     m = Measure(label, variant, engine, count_records(landing))
     out = work / f"{label}-{variant}-{engine}.json"
     log = work / f"{label}-{variant}-{engine}.log"
-    command = [sys.executable, "-m", "identity.bench.scale", "--child", variant]
+    # The job runs through Dagster, which the library never imports: dagster_project.measure
+    # runs it and reports per-step times.
+    if variant == "job":
+        command = [sys.executable, "-m", "dagster_project.measure"]
+    else:
+        command = [sys.executable, "-m", "identity.bench.scale", "--child", variant]
     command += ["--engine", engine, "--landing", str(landing), "--out", str(out)]
     print(f"[{label}] {variant} on {engine}: {m.records:,} records ...", flush=True)
     code, m.wall, m.peak_rss = run_measured(command, log)
     if out.exists():
         payload = json.loads(out.read_text())
         m.ok = bool(payload.get("ok")) and code == 0
-        m.stages = payload.get("stages", {})
+        m.stages = payload.get("stages") or stages_of(payload.get("steps", {}))
         # Scoring against truth is the benchmark's own work, not the pipeline's.
         m.wall -= float(payload.get("scoring", 0.0))
         accuracy = payload.get("accuracy") or {}
@@ -422,13 +396,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--merge", type=Path, nargs="*", default=[], help="other results files to fold in first"
     )
-    parser.add_argument("--child", choices=["job", "plain"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["plain"], help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--landing", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.child == "job":
-        return _child_job(args.landing.resolve(), args.engine, args.out)
     if args.child == "plain":
         return _child_plain(args.landing.resolve(), args.engine, args.out)
 
