@@ -88,19 +88,24 @@ def cluster(
     Returns:
         The partition, the links kept and the oversized clusters found.
     """
-    nodes = np.array(sorted(record_keys.astype(str).unique()))
-    index = pd.Series(np.arange(len(nodes)), index=nodes)
-    kept = edges.loc[edges["match_weight"] >= threshold, ["unique_id_l", "unique_id_r"]].copy()
-    kept["match_weight"] = edges.loc[kept.index, "match_weight"]
-    kept = kept[kept["unique_id_l"].isin(index.index) & kept["unique_id_r"].isin(index.index)]
-    left = index.loc[kept["unique_id_l"]].to_numpy()
-    right = index.loc[kept["unique_id_r"]].to_numpy()
+    nodes = np.sort(record_keys.astype(str).unique())
+    index = pd.Index(nodes)
+    kept = edges.loc[
+        edges["match_weight"] >= threshold, ["unique_id_l", "unique_id_r", "match_weight"]
+    ]
+    # Integer positions of both ends (-1: not a record we were asked to place).
+    left = index.get_indexer(kept["unique_id_l"].astype(str))
+    right = index.get_indexer(kept["unique_id_r"].astype(str))
+    known = (left >= 0) & (right >= 0)
+    kept, left, right = kept[known], left[known], right[known]
     labels = _components(nodes, left, right)
 
     sizes = np.bincount(labels)
     oversized: list[dict[str, Any]] = []
     next_label = labels.max() + 1 if len(labels) else 0
-    local_edges = pd.DataFrame({"l": left, "r": right, "match_weight": kept["match_weight"]})
+    local_edges = pd.DataFrame(
+        {"l": left, "r": right, "match_weight": kept["match_weight"].to_numpy()}
+    )
     for label in np.flatnonzero(sizes > max_cluster_size):
         members = np.flatnonzero(labels == label)
         member_set = set(members.tolist())
@@ -124,15 +129,14 @@ def cluster(
             len(parts),
         )
 
-    assignments = pd.DataFrame({"record_key": nodes, "label": labels})
     # The smallest record key names the cluster: stable and independent of engine or order.
-    assignments["cluster_id"] = assignments.groupby("label")["record_key"].transform("min")
-    label_of = pd.Series(labels, index=nodes)
-    same = (
-        label_of.loc[kept["unique_id_l"]].to_numpy() == label_of.loc[kept["unique_id_r"]].to_numpy()
-    )
+    # Nodes are sorted, so that is the member with the smallest position: integer work only.
+    first = np.full(int(labels.max()) + 1 if len(labels) else 0, len(nodes), dtype=np.int64)
+    np.minimum.at(first, labels, np.arange(len(nodes)))
+    assignments = pd.DataFrame({"record_key": nodes, "cluster_id": nodes[first[labels]]})
+    same = labels[left] == labels[right]
     return Clusters(
-        assignments=assignments[["record_key", "cluster_id"]],
+        assignments=assignments,
         links=kept.loc[same].reset_index(drop=True),
         oversized=oversized,
     )
