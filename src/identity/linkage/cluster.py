@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -32,9 +33,9 @@ class Clusters:
     links: pd.DataFrame
     oversized: list[dict[str, Any]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def sizes(self) -> pd.Series:
-        """Records per cluster."""
+        """Records per cluster (computed once: a string groupby over every record)."""
         return self.assignments.groupby("cluster_id").size()
 
 

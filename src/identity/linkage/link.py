@@ -186,6 +186,9 @@ def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scor
     """
     model = config.trained_model or train_model(frame, config)
     settings = with_parameters(model, db_api.sql_dialect.sql_dialect_str)
+    # Scored pairs keep ids, weights, gammas and Bayes factors only: carrying both sides' name,
+    # email, phone and address through prediction and back to pandas roughly doubles its cost.
+    settings["retain_matching_columns"] = False
     linker = _linker(_register_sources(db_api, frame), settings)
     floor = min(MIN_EDGE_MATCH_WEIGHT, config.match_weight_threshold)
     predictions = linker.inference.predict(threshold_match_weight=floor)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from identity import schema as s
@@ -79,36 +80,44 @@ def _forms_by_name(first_names: pd.Series) -> pd.Series:
     return first_names.map(lookup)
 
 
-def _letters(text: str | None) -> str:
-    return "".join(ch for ch in text if ch.isalnum()) if isinstance(text, str) else ""
+def _letters(texts: pd.Series) -> pd.Series:
+    """Only the letters and digits of each value ("" for a missing one)."""
+    # ``[\W_]`` is exactly "not str.isalnum()" in Python's regex engine, accents included.
+    return texts.fillna("").astype(str).str.replace(r"[\W_]+", "", regex=True)
 
 
-def _name_shaped(local: str | None, first: str | None, last: str | None) -> bool:
-    """Whether an email local part is only its owner's name (``jean.martin``, ``jmartin``).
+def _name_shaped(local: pd.Series, first: pd.Series, last: pd.Series) -> pd.Series:
+    """Whether each email local part is only its owner's name (``jean.martin``, ``jmartin``).
 
     Such a local part repeats the name: two namesakes' addresses at different providers share
-    it, so it must not count again once the names have been compared.
+    it, so it must not count again once the names have been compared. Vectorised: this runs
+    once per record.
     """
     body, given, family = _letters(local), _letters(first), _letters(last)
-    if not body or not (given or family):
-        return False
-    shapes = {given, family, given + family, family + given}
-    if given and family:
-        shapes |= {given[0] + family, family + given[0]}
-    return body in shapes
+    both = (given != "") & (family != "")
+    shaped = (
+        (body == given)
+        | (body == family)
+        | (body == given + family)
+        | (body == family + given)
+        | (both & ((body == given.str[:1] + family) | (body == family + given.str[:1])))
+    )
+    return shaped & (body != "") & ((given != "") | (family != ""))
 
 
 def _distinct_local_parts(out: pd.DataFrame) -> pd.Series:
-    shaped = [
-        _name_shaped(local, first, last)
-        for local, first, last in zip(out[m.EMAIL_LOCAL], out[m.FIRST], out[m.LAST], strict=True)
-    ]
-    return out[m.EMAIL_LOCAL].where(~pd.Series(shaped, index=out.index), None)
+    shaped = _name_shaped(out[m.EMAIL_LOCAL], out[m.FIRST], out[m.LAST])
+    return out[m.EMAIL_LOCAL].where(~shaped, None)
 
 
 def _too_frequent(values: pd.Series, limit: int) -> pd.Series:
-    counts = values.map(values.value_counts())
-    return counts > limit
+    """Whether each value occurs more than ``limit`` times (missing values never do)."""
+    codes, _ = pd.factorize(values)
+    counts = np.bincount(codes[codes >= 0]) if len(codes) else np.zeros(0, dtype=np.int64)
+    frequent = np.zeros(len(values), dtype=bool)
+    present = codes >= 0
+    frequent[present] = counts[codes[present]] > limit
+    return pd.Series(frequent, index=values.index)
 
 
 def prepare(contacts: pd.DataFrame, guards: Guards | None = None) -> pd.DataFrame:
