@@ -40,18 +40,7 @@ TIE_BREAK = "record_key"
 ONLY = "only candidate"
 AGREEMENT = "agreement"
 _MISSING_TIME = np.iinfo("int64").min + 1  # negated for sorting, so not the very minimum
-_RANK_COLUMNS = (
-    "_cluster",
-    "_key_rank",
-    "_trust",
-    "_recency",
-    s.CLUSTER_ID,
-    s.RECORD_KEY,
-    s.SOURCE_SYSTEM,
-    s.SOURCE_RECORD_ID,
-    s.CREATED_AT,
-    s.UPDATED_AT,
-)
+_RANK_COLUMNS = ("_cluster", "_key_rank", "_trust", "_recency", s.CREATED_AT, s.UPDATED_AT)
 LINEAGE_KEYS = ("rule", s.SOURCE_RECORD_ID, s.SOURCE_SYSTEM)  # JSON key order (sorted)
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -84,9 +73,8 @@ def _birth_ok(values: pd.Series) -> pd.Series:
     return born.notna() & (born.dt.year >= 1900)
 
 
-def _born_before_written(values: pd.Series, records: pd.DataFrame) -> pd.Series:
-    # Nobody is born after their record was written.
-    born = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce", utc=True)
+def _born_before_written(born: pd.Series, records: pd.DataFrame) -> pd.Series:
+    # Nobody is born after their record was written. ``born``: the dates of birth parsed.
     written = _stamp(records)
     return ~(born > written.where(written.notna(), born))
 
@@ -185,14 +173,19 @@ def _validity(candidates: pd.DataFrame, columns: list[str]) -> np.ndarray:
         if check is None:
             continue
         values = candidates[column]
-        filled = values.notna().to_numpy()
-        text = values[filled].astype(str)
-        # Values repeat (names, cities, countries): check each distinct value once.
-        distinct = pd.Series(pd.unique(text), dtype=object)
-        verdict = dict(zip(distinct, check(distinct).fillna(False).astype(bool), strict=True))
-        ok = text.map(verdict).astype(bool).to_numpy()
+        # Values repeat (names, cities, countries): check each distinct value once, through
+        # integer codes (Arrow's hash table) rather than a dict lookup per row.
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        filled = codes >= 0
+        codes = codes[filled]
+        distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object).astype(str)
+        ok = check(distinct).fillna(False).astype(bool).to_numpy()[codes]
         if column == s.DATE_OF_BIRTH:
-            ok &= _born_before_written(values[filled], candidates[filled]).to_numpy()
+            born = pd.to_datetime(distinct, format="%Y-%m-%d", errors="coerce", utc=True)
+            ok &= _born_before_written(
+                pd.Series(born.array.take(codes), index=values.index[filled]),
+                candidates[filled],
+            ).to_numpy()
         valid[filled] &= ok
     return valid.astype("int64")
 
@@ -266,9 +259,11 @@ def survive_attribute(
         order = ["validity", *order]
     if "_key_rank" not in records:
         records = rank_inputs(records, rules)
-    # Only the columns this attribute needs: copying every attribute for each one is wasted.
+    # Only the columns ranking needs: the winners' text columns are taken at the end, for the
+    # winners only (taking Arrow strings of every candidate for every attribute is slow).
     keep = [c for c in (*_RANK_COLUMNS, *columns) if c in records]
-    candidates = records.loc[records[columns].notna().any(axis=1).to_numpy(), keep]
+    rows = np.flatnonzero(records[columns].notna().any(axis=1).to_numpy())
+    candidates = records.iloc[rows, [records.columns.get_loc(c) for c in keep]]
     if candidates.empty:
         return _empty(columns)
     value = _joined_value(candidates, columns)
@@ -290,11 +285,11 @@ def survive_attribute(
     sizes = np.diff(np.r_[starts, len(cluster)])
     reason = _reasons(order, ranked, starts, runner)
     reason[runner < 0] = np.where(sizes[runner < 0] > 1, AGREEMENT, ONLY)
-    picked = candidates.iloc[index[starts]]
-    out = picked[[s.CLUSTER_ID, *columns, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID]]
-    out = out.assign(rule=reason)
     # A failed value never survives, even when no valid one exists.
-    return out[ranked["validity"][starts] == 1].reset_index(drop=True)
+    valid = ranked["validity"][starts] == 1
+    out = records.iloc[rows[index[starts][valid]]]
+    out = out[[s.CLUSTER_ID, *columns, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID]]
+    return out.assign(rule=reason[valid]).reset_index(drop=True)
 
 
 def _json_strings(values: pd.Series) -> pa.Array:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
@@ -265,11 +265,12 @@ def _too_long(table: Table, row: int, value: str, attribute: str) -> str:
     )
 
 
-def raw_rows(table: Table) -> list[str]:
+def raw_rows(table: Table, rows: Iterable[int] | None = None) -> list[str]:
     """Serialise each row as read: a JSON object header -> value in file column order.
 
     Args:
         table: The parsed file.
+        rows: Positions in ``table.rows`` to serialise, in the order wanted; all rows when None.
 
     Returns:
         Per row, exactly ``json.dumps(dict(header -> value), ensure_ascii=False)``. Repeated
@@ -278,9 +279,10 @@ def raw_rows(table: Table) -> list[str]:
     # Same bytes as json.dumps, built from the C string encoder without a dict per row: this
     # is the reader's hottest loop on a million rows.
     keys = [f"{encode_basestring(k)}: " for k in unique_names(table.header)]
+    chosen = table.rows if rows is None else map(table.rows.__getitem__, rows)
     return [
         "{" + ", ".join(map(operator.add, keys, map(encode_basestring, row))) + "}"
-        for row in table.rows
+        for row in chosen
     ]
 
 

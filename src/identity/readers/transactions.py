@@ -7,7 +7,7 @@ exported text, except amounts that had to be added up, which are written as plai
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -37,16 +37,26 @@ TRANSACTION_COLUMNS: list[str] = [
 
 
 @dataclass(frozen=True)
-class _Line:
-    """One exported line item, reduced to what the order row needs."""
+class _Items:
+    """An export's line items, one value per row, reduced to what the order rows need.
 
-    row: int
-    order_id: str
-    occurred_at: str | None
-    total: str | None
-    amount: Decimal | None
-    customer_email: str | None
-    customer_ref: str | None
+    Attributes:
+        ids: Order (or transaction) id per row; None where missing.
+        occurred_at: When, as exported.
+        totals: The order total as exported (Shopify), None where the row has none.
+        prices: The amount of the row as exported: line price (Shopify), net sales (Square).
+        quantities: Units per row when the amount is a unit price (Shopify), else None.
+        emails: Customer email (Shopify).
+        refs: Customer reference (Square).
+    """
+
+    ids: Values
+    occurred_at: Values
+    totals: Values
+    prices: Values
+    quantities: Values | None
+    emails: Values
+    refs: Values
 
 
 def read_transactions(source_system: str, folder: Path) -> pd.DataFrame:
@@ -72,20 +82,21 @@ def read_transactions(source_system: str, folder: Path) -> pd.DataFrame:
             f"unknown source system {source_system!r}; expected one of {SOURCE_SYSTEMS}"
         )
     reader = _READERS.get(source_system)
-    rows: list[dict[str, object]] = []
+    columns: dict[str, list[object]] = {c: [] for c in TRANSACTION_COLUMNS}
     if reader is not None:
         with gc_paused():
             for path in export_files(Path(folder)):
                 if is_transaction_export(source_system, path.name):
-                    rows.extend(_read_file(source_system, path, *reader))
-    if not rows:
+                    for column, values in _read_file(source_system, path, *reader).items():
+                        columns[column].extend(values)
+    if not columns[RAW]:
         return pd.DataFrame(
             {
                 c: pd.Series([], dtype="int64" if c == "line" else object)
                 for c in TRANSACTION_COLUMNS
             }
         )
-    return pd.DataFrame(rows, columns=TRANSACTION_COLUMNS)
+    return pd.DataFrame(columns, columns=TRANSACTION_COLUMNS)
 
 
 def _read_file(
@@ -93,99 +104,125 @@ def _read_file(
     path: Path,
     expected: str,
     id_column: str,
-    lines_of: Callable[[Columns], list[_Line | None]],
-) -> list[dict[str, object]]:
+    items_of: Callable[[Columns], _Items],
+) -> dict[str, list[object]]:
     table = read_table(path, expected)
     if not table.header:
-        return []
-    items = lines_of(check_header(table, path.name, expected, (id_column,)))
-    raws = raw_rows(table)
-    orders: dict[str, list[_Line]] = {}  # insertion order = order of first appearance
-    skipped = [table.lines[i] for i, item in enumerate(items) if item is None]
-    for item in items:
-        if item is not None:
-            orders.setdefault(item.order_id, []).append(item)
+        return {}
+    items = items_of(check_header(table, path.name, expected, (id_column,)))
+    ids = items.ids
+    # Orders in order of first appearance, each with the row it starts on.
+    first_row: dict[str | None, int] = {}
+    start = first_row.setdefault
+    for row, order_id in enumerate(ids):
+        start(order_id, row)
+    first_row.pop(None, None)
+    skipped = [table.lines[i] for i, order_id in enumerate(ids) if order_id is None]
     _warn_skipped(path.name, table, skipped, id_column)
-    return [_fold(source_system, path.name, table, raws, group) for group in orders.values()]
-
-
-def _fold(
-    source_system: str, name: str, table: Table, raws: list[str], group: list[_Line]
-) -> dict[str, object]:
-    first = group[0]
-    total = _first(item.total for item in group)
-    if total is None:
-        amounts = [item.amount for item in group if item.amount is not None]
-        total = format_money(sum(amounts, Decimal(0))) if amounts else None
+    orders = list(first_row)
+    rows = list(first_row.values())
+    occurred = _firsts(ids, items.occurred_at)
+    totals = _firsts(ids, items.totals)
+    emails = _firsts(ids, items.emails)
+    refs = _firsts(ids, items.refs)
+    sums = _sums(ids, items, [o for o in orders if o not in totals])
     return {
-        SOURCE_SYSTEM: source_system,
-        "file": name,
-        "line": table.lines[first.row],
-        "order_id": first.order_id,
-        "occurred_at": _first(item.occurred_at for item in group),
-        "amount": total,
-        "customer_email": _first(item.customer_email for item in group),
-        "customer_ref": _first(item.customer_ref for item in group),
-        RAW: raws[first.row],
+        SOURCE_SYSTEM: [source_system] * len(orders),
+        "file": [path.name] * len(orders),
+        "line": [table.lines[row] for row in rows],
+        "order_id": orders,
+        "occurred_at": [occurred.get(o) for o in orders],
+        "amount": [totals[o] if o in totals else sums.get(o) for o in orders],
+        "customer_email": [emails.get(o) for o in orders],
+        "customer_ref": [refs.get(o) for o in orders],
+        # Only an order's first row is kept: serialising every line item would double the time.
+        RAW: raw_rows(table, rows),
     }
 
 
-def _shopify_lines(columns: Columns) -> list[_Line | None]:
+def _firsts(ids: Values, values: Values) -> dict[str | None, str]:
+    """Per order, its first value that is not None (in row order)."""
+    pairs = zip(ids, values, strict=True)
+    present = [(order_id, value) for order_id, value in pairs if value is not None]
+    # A dict keeps the last value given for a key: feed it backwards to keep the first.
+    return dict(reversed(present))
+
+
+def _sums(ids: Values, items: _Items, orders: list[str]) -> dict[str, str]:
+    """Per order without an exported total: the sum of its row amounts, as plain decimals.
+
+    Amounts repeat (prices, quantities), so each distinct text is parsed once. Rows are added
+    in file order starting from 0, exactly as ``sum(amounts, Decimal(0))`` would.
+    """
+    if not orders:
+        return {}
+    wanted = set(orders)
+    money = _memo(parse_money)
+    totals: dict[str, Decimal] = {}
+    quantities = items.quantities if items.quantities is not None else [None] * len(ids)
+    for order_id, price, quantity in zip(ids, items.prices, quantities, strict=True):
+        if order_id not in wanted:
+            continue
+        amount = money(price)
+        if amount is None:
+            continue
+        units = money(quantity)
+        if units is not None:
+            amount = amount * units
+        totals[order_id] = totals.get(order_id, _ZERO) + amount
+    return {order_id: format_money(total) for order_id, total in totals.items()}
+
+
+def _memo(function: Callable[[str | None], Decimal | None]) -> Callable[[str | None], object]:
+    known: dict[str | None, Decimal | None] = {}
+
+    def cached(text: str | None) -> Decimal | None:
+        if text in known:
+            return known[text]
+        value = known[text] = function(text)
+        return value
+
+    return cached
+
+
+def _shopify_items(columns: Columns) -> _Items:
     # Later rows of an order repeat only some columns: the order's values come from its first
     # row that has them. A line's price counts once per unit ordered.
-    prices = columns.values("Lineitem price")
-    quantities = columns.values("Lineitem quantity")
-    amounts = [_line_amount(p, q) for p, q in zip(prices, quantities, strict=True)]
-    return _lines(
-        ids=clean_ids(columns.values("Name")),
+    nothing: Values = [None] * len(columns)
+    return _Items(
+        ids=_clean_repeated_ids(columns.values("Name")),
         occurred_at=columns.values("Created at"),
         totals=columns.values("Total"),
-        amounts=amounts,
+        prices=columns.values("Lineitem price"),
+        quantities=columns.values("Lineitem quantity"),
         emails=columns.values("Email"),
-        refs=[None] * len(columns),
+        refs=nothing,
     )
 
 
-def _square_lines(columns: Columns) -> list[_Line | None]:
+def _square_items(columns: Columns) -> _Items:
     parts = zip(
         columns.values("Date"), columns.values("Time"), columns.values("Time Zone"), strict=True
     )
-    occurred = [" ".join(p for p in part if p is not None) or None for part in parts]
-    return _lines(
-        ids=clean_ids(columns.values("Transaction ID")),
-        occurred_at=occurred,
-        totals=[None] * len(columns),
-        amounts=[parse_money(v) for v in columns.values("Net Sales")],
-        emails=[None] * len(columns),
-        refs=clean_ids(columns.values("Customer ID")),
+    nothing: Values = [None] * len(columns)
+    return _Items(
+        ids=_clean_repeated_ids(columns.values("Transaction ID")),
+        # Values are never empty strings (blank cells are None), so filter(None) drops the
+        # missing parts only.
+        occurred_at=[" ".join(filter(None, part)) or None for part in parts],
+        totals=nothing,
+        prices=columns.values("Net Sales"),
+        quantities=None,
+        emails=nothing,
+        refs=_clean_repeated_ids(columns.values("Customer ID")),
     )
 
 
-def _lines(
-    ids: Values,
-    occurred_at: Values,
-    totals: Values,
-    amounts: list[Decimal | None],
-    emails: Values,
-    refs: Values,
-) -> list[_Line | None]:
-    rows = zip(ids, occurred_at, totals, amounts, emails, refs, strict=True)
-    return [
-        None if order_id is None else _Line(i, order_id, at, total, amount, email, ref)
-        for i, (order_id, at, total, amount, email, ref) in enumerate(rows)
-    ]
-
-
-def _line_amount(price: str | None, quantity: str | None) -> Decimal | None:
-    value = parse_money(price)
-    units = parse_money(quantity)
-    if value is None or units is None:
-        return value
-    return value * units
-
-
-def _first(values: Iterable[str | None]) -> str | None:
-    return next((v for v in values if v is not None), None)
+def _clean_repeated_ids(values: Values) -> Values:
+    """``clean_ids`` for a column whose ids repeat (one per line item): each cleaned once."""
+    distinct = list(dict.fromkeys(values))
+    cleaned = dict(zip(distinct, clean_ids(distinct), strict=True))
+    return [cleaned[v] for v in values]
 
 
 def _warn_skipped(name: str, table: Table, skipped: list[int], id_column: str) -> None:
@@ -207,7 +244,8 @@ def _warn_skipped(name: str, table: Table, skipped: list[int], id_column: str) -
         )
 
 
-_READERS: dict[str, tuple[str, str, Callable[[Columns], list[_Line | None]]]] = {
-    "ecommerce": ("Shopify orders export", "Name", _shopify_lines),
-    "pos": ("Square item sales export", "Transaction ID", _square_lines),
+_READERS: dict[str, tuple[str, str, Callable[[Columns], _Items]]] = {
+    "ecommerce": ("Shopify orders export", "Name", _shopify_items),
+    "pos": ("Square item sales export", "Transaction ID", _square_items),
 }
+_ZERO = Decimal(0)

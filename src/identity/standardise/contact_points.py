@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from email_validator.rfc_constants import EMAIL_MAX_LENGTH
 from email_validator.syntax import validate_email_domain_name, validate_email_local_part
 
+from identity.standardise._phone_fast import fast_parse, valid_region
 from identity.standardise.placeholders import is_placeholder, is_placeholder_phone
 from identity.standardise.text import strip_invisible
 
@@ -170,6 +171,21 @@ def _region_if_valid(number: phonenumbers.PhoneNumber) -> str | None:
 
 
 def _parse_valid(candidate: str, region: str | None) -> ParsedPhone | None:
+    fast = fast_parse(candidate, region)
+    if fast is None:
+        return _parse_valid_slow(candidate, region)
+    code, national = fast
+    found = valid_region(code, national)
+    if found is None:
+        return None
+    e164 = f"+{code}{national}"
+    if is_placeholder_phone(e164):
+        return None
+    return ParsedPhone(e164=e164, national=national, region=found)
+
+
+def _parse_valid_slow(candidate: str, region: str | None) -> ParsedPhone | None:
+    # The library's own route: every key the fast path leaves to it.
     try:
         number = phonenumbers.parse(candidate, region)
     except phonenumbers.NumberParseException:

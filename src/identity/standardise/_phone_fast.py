@@ -1,0 +1,234 @@
+"""A fast path through phonenumbers for the phone keys most exports hold.
+
+``phonenumbers.parse`` and ``is_valid_number_for_region`` are general (any text, any format,
+RFC 3966, vanity letters, extensions) and cost about 100 microseconds a call, most of it Python
+overhead: re-looking up compiled patterns, normalising digits one character at a time, building
+number objects. A ``phone_key`` is already just an optional ``+`` and ASCII digits, and most keys
+take the plainest route through the library: a country code after ``+``, or a national number
+in the record's region with at most a simple national prefix (``0``) to strip.
+
+This module follows that route step by step, with the library's own metadata (patterns, possible
+lengths, prefixes) compiled once. Whenever a key would take any other branch of the library's
+code (an international dialling prefix, a number starting with its own country code, a national
+prefix transform rule, Italian leading zeros, non-geographic numbers, shared country codes whose
+region must be searched), it answers None and the caller uses the library itself. A test checks
+both paths give the same answer on many keys, tricky ones included.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import NamedTuple
+
+import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
+
+# The library's bounds (phonenumberutil._MIN_LENGTH_FOR_NSN, _MAX_LENGTH_FOR_NSN); keys near
+# them go through the library, so its own checks decide.
+_MIN_NSN = 2
+_MAX_NSN = 17
+_MAX_CC_DIGITS = 3
+_NON_GEO = "001"
+# The number types _number_type_helper tries before mobile. Validity only asks whether any
+# matches, so the order is free: the common fixed-line type first (mobile follows).
+_TYPES = (
+    "fixed_line",
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
+
+_Desc = tuple[frozenset[int], "re.Pattern[str] | None"]
+
+
+class _Region(NamedTuple):
+    """One region's metadata, compiled once."""
+
+    country_code: int
+    general: _Desc | None
+    types: tuple[_Desc, ...]  # every type (mobile only when its pattern differs)
+    general_lengths: tuple[int, ...]
+    general_local_lengths: frozenset[int]
+    leading_digits: str | None
+    national_prefix: re.Pattern[str] | None
+    transform_rule: str | None
+    international_prefix: re.Pattern[str] | None
+
+
+def _desc(desc: object) -> _Desc | None:
+    if desc is None:
+        return None
+    pattern = desc.national_number_pattern  # type: ignore[attr-defined]
+    compiled = re.compile(pattern) if pattern else None
+    return frozenset(desc.possible_length), compiled  # type: ignore[attr-defined]
+
+
+@cache
+def _region(region: str) -> _Region | None:
+    metadata = PhoneMetadata.metadata_for_region(region, None)
+    if metadata is None:
+        return None
+    types = [_desc(getattr(metadata, name)) for name in _TYPES]
+    if not metadata.same_mobile_and_fixed_line_pattern:
+        types.insert(1, _desc(metadata.mobile))
+    general = metadata.general_desc
+    return _Region(
+        country_code=metadata.country_code,
+        general=_desc(general),
+        types=tuple(t for t in types if t is not None),
+        general_lengths=tuple(general.possible_length) if general is not None else (),
+        general_local_lengths=frozenset(
+            general.possible_length_local_only if general is not None else ()
+        ),
+        leading_digits=metadata.leading_digits,
+        national_prefix=(
+            re.compile(metadata.national_prefix_for_parsing)
+            if metadata.national_prefix_for_parsing
+            else None
+        ),
+        transform_rule=metadata.national_prefix_transform_rule or None,
+        international_prefix=(
+            re.compile(metadata.international_prefix) if metadata.international_prefix else None
+        ),
+    )
+
+
+def _matches(number: str, desc: _Desc) -> bool:
+    """``_is_number_matching_desc``: a possible length (when listed) and the whole pattern."""
+    lengths, pattern = desc
+    if lengths and len(number) not in lengths:
+        return False
+    return pattern is not None and pattern.fullmatch(number) is not None
+
+
+def _pattern_matches(number: str, desc: _Desc | None) -> bool:
+    """``_match_national_number`` (no length check, whole pattern)."""
+    return desc is not None and desc[1] is not None and desc[1].fullmatch(number) is not None
+
+
+def _has_known_type(number: str, meta: _Region) -> bool:
+    """``_number_type_helper(number, metadata) != UNKNOWN``."""
+    if meta.general is None or not _matches(number, meta.general):
+        return False
+    return any(_matches(number, desc) for desc in meta.types)
+
+
+def _strip_national_prefix(number: str, meta: _Region) -> str | None:
+    """What ``parse`` keeps after ``_maybe_strip_national_prefix_carrier_code`` and its length
+    test; None when the library's transform-rule branch would run."""
+    if meta.national_prefix is None:
+        return number
+    found = meta.national_prefix.match(number)
+    if found is None:
+        return number
+    if meta.transform_rule is not None:
+        return None
+    stripped = number[found.end() :]
+    if _pattern_matches(number, meta.general) and not _pattern_matches(stripped, meta.general):
+        return number
+    # _test_number_length with the general description: keep the stripped number unless it is
+    # too short, possible only locally, or of an impossible length.
+    if meta.general is None:
+        return number
+    lengths = meta.general_lengths
+    if not lengths:
+        return None  # the library would fail here; let it
+    size = len(stripped)
+    if size in meta.general_local_lengths:
+        return number
+    if lengths[0] == size or lengths[-1] < size or size in lengths[1:]:
+        return stripped
+    return number
+
+
+def fast_parse(key: str, region: str | None) -> tuple[int, str] | None:
+    """Parse a ``phone_key`` as ``phonenumbers.parse(key, region)`` would, on its plain route.
+
+    Args:
+        key: ``"+"`` and digits, or digits (anything else is left to the library).
+        region: The region for national numbers (an upper-case supported region or None).
+
+    Returns:
+        ``(country_code, national_significant_number)``, or None when the library must decide.
+    """
+    if key.startswith("+"):
+        digits = key[1:]
+        if not (4 <= len(digits) <= 20 and digits.isascii() and digits.isdigit()):
+            return None
+        if digits[0] == "0":
+            return None
+        for size in range(1, _MAX_CC_DIGITS + 1):
+            code = int(digits[:size])
+            if code in COUNTRY_CODE_TO_REGION_CODE:
+                break
+        else:
+            return None
+        number_region = COUNTRY_CODE_TO_REGION_CODE[code][0]
+        if number_region == _NON_GEO:
+            return None
+        meta = _region(number_region)
+        national = digits[size:]
+        if meta is None or len(national) < _MIN_NSN:
+            return None
+        if meta.national_prefix is not None and meta.national_prefix.match(national):
+            return None
+    else:
+        if region is None or region == _NON_GEO or region != region.upper():
+            return None
+        if not (_MIN_NSN <= len(key) <= 20 and key.isascii() and key.isdigit()):
+            return None
+        meta = _region(region)
+        if meta is None:
+            return None
+        if meta.international_prefix is not None and meta.international_prefix.match(key):
+            return None
+        code = meta.country_code
+        if key.startswith(str(code)):
+            return None
+        stripped = _strip_national_prefix(key, meta)
+        if stripped is None:
+            return None
+        national = stripped
+    if not _MIN_NSN <= len(national) <= _MAX_NSN or national[0] == "0":
+        return None
+    return code, national
+
+
+def _valid_for_region(code: int, national: str, region: str) -> bool:
+    """``is_valid_number_for_region`` for a geographic region."""
+    meta = _region(region)
+    return meta is not None and meta.country_code == code and _has_known_type(national, meta)
+
+
+def valid_region(code: int, national: str) -> str | None:
+    """The region of a valid number, None when invalid (as ``_region_if_valid`` decides).
+
+    Args:
+        code: Country calling code.
+        national: National significant number without leading zeros.
+
+    Returns:
+        The ISO region, or None.
+    """
+    regions = COUNTRY_CODE_TO_REGION_CODE.get(code, ())
+    if not regions:
+        return None
+    main = regions[0]
+    meta = _region(main)
+    if meta is not None and meta.leading_digits is None:
+        if _valid_for_region(code, national, main):
+            return main
+        if len(regions) == 1:
+            return None
+    # A country code shared by several regions (+1, +7, +44...): the library searches them.
+    number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    found = phonenumbers.region_code_for_number(number)
+    if found is None or not phonenumbers.is_valid_number_for_region(number, found):
+        return None
+    return found

@@ -1,0 +1,142 @@
+"""Fast paths give exactly what the straightforward code they replace gives, on tricky data."""
+
+from __future__ import annotations
+
+import io
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import identity.readers._parse as parse_module
+from identity.readers import read_transactions
+from identity.readers._money import format_money, parse_money
+from identity.readers._parse import physical_lines
+from identity.standardise._phone_fast import fast_parse
+from identity.standardise.contact_points import _parse_valid, _parse_valid_slow, parse_phone_key
+
+REGIONS = ["US", "GB", "FR", "CA", "DE", "IT", "AU", "BR", "AR", "MX", "IN", "RU", "NL", "CH"]
+
+# Keys that take the library's unusual branches: international prefixes (011, 00), a number
+# starting with its own country code, national prefixes (0, 1, Argentina's transform rule),
+# Italian leading zeros, non-geographic codes (+800), shared country codes (+1 Caribbean, +7,
+# +44 Jersey), unknown country codes, too short and too long numbers.
+TRICKY = [
+    "+13125550199",
+    "3125550199",
+    "13125550199",
+    "0113125550199",
+    "+12684601234",
+    "+14165550199",
+    "4165550199",
+    "+447911123456",
+    "07911123456",
+    "447911123456",
+    "00447911123456",
+    "+4407911123456",
+    "+447797123456",
+    "+441534123456",
+    "+33612345678",
+    "0612345678",
+    "33612345678",
+    "+330612345678",
+    "+390612345678",
+    "0612345678",
+    "+3906123456789",
+    "+80012345678",
+    "+79123456789",
+    "+77012345678",
+    "+5491123456789",
+    "91123456789",
+    "01115123456",
+    "+99912345678",
+    "+1",
+    "+12",
+    "123",
+    "12",
+    "+123456789012345678901",
+    "0000000000",
+    "+10000000000",
+    "1-800-FLOWERS",
+]
+
+
+def _random_keys(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    keys = []
+    for _ in range(count):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(2, 18)))
+        keys.append(rng.choice(["", "+", "0", "00", "+1", "+44", "+33", "1"]) + digits)
+    return keys
+
+
+@pytest.mark.parametrize("region", [*REGIONS, None])
+def test_phone_fast_path_matches_the_library(region: str | None) -> None:
+    for key in [*TRICKY, *_random_keys(3000, seed=len(region or "") + ord((region or "-")[0]))]:
+        assert _parse_valid(key, region) == _parse_valid_slow(key, region), (key, region)
+
+
+def test_phone_fast_path_is_taken_for_plain_keys() -> None:
+    # Otherwise the equivalence test above would prove nothing.
+    assert fast_parse("+13125550199", None) == (1, "3125550199")
+    assert fast_parse("07911123456", "GB") == (44, "7911123456")
+    assert fast_parse("0612345678", "FR") == (33, "612345678")
+    assert fast_parse("+390612345678", None) is None  # Italian leading zero: the library
+    parsed = parse_phone_key("0612345678", "FR")
+    assert parsed is not None and parsed.e164 == "+33612345678" and parsed.region == "FR"
+
+
+def test_physical_lines_match_stringio_in_small_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_module, "_CHUNK_CHARS", 3)
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice('ab\r\n,"\x0b\x1c\u2028') for _ in range(rng.randint(0, 24)))
+        assert list(physical_lines(text)) == list(io.StringIO(text, newline="")), repr(text)
+
+
+def _reference_orders(path: Path) -> dict[str, str | None]:
+    """Shopify order amounts the plain way: the order's Total, else the sum of line amounts."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    out: dict[str, str | None] = {}
+    for name, group in frame.groupby("Name", sort=False):
+        totals = [t for t in group["Total"] if t.strip()]
+        if totals:
+            out[str(name)] = totals[0]
+            continue
+        amounts: list[Decimal] = []
+        for price, quantity in zip(
+            group["Lineitem price"], group["Lineitem quantity"], strict=True
+        ):
+            value = parse_money(price or None)
+            units = parse_money(quantity or None)
+            if value is not None:
+                amounts.append(value if units is None else value * units)
+        out[str(name)] = format_money(sum(amounts, Decimal(0))) if amounts else None
+    return out
+
+
+def test_shopify_amounts_match_a_plain_fold(tmp_path: Path) -> None:
+    folder = tmp_path / "ecommerce"
+    folder.mkdir()
+    header = "Name,Email,Created at,Total,Lineitem quantity,Lineitem price\n"
+    rows = [
+        "#1,a@x.com,2025-04-01 17:18:52 -0700,12.50,1,12.50",
+        "#1,,,,2,1.25",
+        "#2,b@x.com,2025-04-02 10:00:00 -0700,,3,$1.10",
+        '#2,,,,2,"1,5"',
+        "#2,,,,,0.30",
+        "#3,,,,,",
+        "#4,c@x.com,,,x,2.00",
+        "#2,late@x.com,,,1,0.01",
+    ]
+    path = folder / "orders_export_1.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    got = read_transactions("ecommerce", folder)
+    assert got["order_id"].tolist() == ["#1", "#2", "#3", "#4"]
+    assert dict(zip(got["order_id"], got["amount"], strict=True)) == _reference_orders(path)
+    # First non-empty value of each column, in file order; the first row's line and raw.
+    assert got["customer_email"].tolist() == ["a@x.com", "b@x.com", None, "c@x.com"]
+    assert got["line"].tolist() == [2, 4, 7, 8]
+    assert got["raw"].iloc[1].startswith('{"Name": "#2", "Email": "b@x.com"')
