@@ -38,6 +38,7 @@ SQUARE_ZONES = {
     "Tokyo": "Asia/Tokyo",
     "UTC": "UTC",
 }
+_OFFSET_SHAPE = r"\S+\s+\S+\s+(?:[+-]\S*|Z)$"
 _LOCAL_WITH_ZONE = r"(?P<local>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\s+(?P<zone>[^\d+-].*)"
 
 
@@ -57,8 +58,12 @@ def _when(text: pd.Series) -> pd.Series:
     08:01:21 Eastern Time (US & Canada)``) text, and from ISO 8601; NaT when unreadable."""
     text = text.astype("object").where(text.notna(), None).astype("string").str.strip()
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
-    offset = pd.to_datetime(text, format="%Y-%m-%d %H:%M:%S %z", errors="coerce", utc=True)
-    out[offset.notna()] = offset[offset.notna()]
+    # The offset format can only read "<date> <time> <offset>", the offset starting with a sign
+    # or being "Z"; failing rows are slow to fail (Square's named zones are half the rows), so
+    # only rows of that shape are tried.
+    shaped = text.str.match(_OFFSET_SHAPE).fillna(False).astype(bool)
+    offset = pd.to_datetime(text[shaped], format="%Y-%m-%d %H:%M:%S %z", errors="coerce", utc=True)
+    out[offset[offset.notna()].index] = offset[offset.notna()]
     named = text[out.isna()].str.extract(_LOCAL_WITH_ZONE).dropna()
     zones = named["zone"].map(lambda z: SQUARE_ZONES.get(z, z if "/" in z else None))
     for zone, part in named.groupby(zones, sort=True):
