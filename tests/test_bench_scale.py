@@ -50,10 +50,38 @@ def test_run_measured_reports_peak_of_a_process_tree(tmp_path: Path) -> None:
         "import subprocess, sys; subprocess.run([sys.executable, '-c', "
         "'import time; b = bytearray(120 * 2**20); time.sleep(1.5)'])"
     )
-    code, wall, peak = scale.run_measured([sys.executable, "-c", script], tmp_path / "log")
+    code, wall, peak, stopped = scale.run_measured([sys.executable, "-c", script], tmp_path / "log")
     assert code == 0
     assert wall >= 1.5
     assert peak > 100 * 2**20
+    assert stopped == ""
+
+
+def test_a_run_over_its_memory_cap_is_stopped_with_its_grandchildren(tmp_path: Path) -> None:
+    # The grandchild holds the memory and would sleep for a minute.
+    script = (
+        "import subprocess, sys; subprocess.run([sys.executable, '-c', "
+        "'import time; b = bytearray(300 * 2**20); time.sleep(60)'])"
+    )
+    limits = scale.Limits(seconds=120, rss=200 * 2**20)
+    code, wall, peak, stopped = scale.run_measured(
+        [sys.executable, "-c", script], tmp_path / "log", limits
+    )
+    assert stopped == "stopped: memory above 0.195 GB"
+    assert code != 0
+    assert wall < 30
+    assert peak > 200 * 2**20
+
+
+def test_a_run_over_its_time_limit_is_stopped(tmp_path: Path) -> None:
+    script = "import time; time.sleep(60)"
+    limits = scale.Limits(seconds=1.0)
+    code, wall, _, stopped = scale.run_measured(
+        [sys.executable, "-c", script], tmp_path / "log", limits
+    )
+    assert stopped == "stopped: still running after 1 s"
+    assert code != 0
+    assert wall < 30
 
 
 def test_dagster_steps_group_into_pipeline_stages() -> None:

@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 # The generator writes about 2.02 source records per person (1 to 4 sources each).
 PEOPLE_PER_RECORD = 0.496
@@ -116,24 +118,51 @@ def tree_rss(pid: int) -> int:
     return sum(_rss(p) for p in [pid, *_children(pid)])
 
 
-def run_measured(command: list[str], log: Path) -> tuple[int, float, int]:
-    """Run a command, sampling the RSS of its process tree.
+class Limits(NamedTuple):
+    """When a measured run is stopped: wall seconds and process-tree RSS bytes."""
+
+    seconds: float = 3600.0
+    rss: int = 16 * 2**30
+
+
+def run_measured(
+    command: list[str], log: Path, limits: Limits | None = None
+) -> tuple[int, float, int, str]:
+    """Run a command, sampling the RSS of its process tree, and stop it at the limits.
+
+    A baseline that blocks on postcode alone can need more memory than the machine has; it is
+    stopped (and recorded as such) before the kernel's OOM killer picks a victim at random.
 
     Args:
         command: The argv.
         log: Where its stdout and stderr go.
+        limits: Wall time and memory at which the run is killed.
 
     Returns:
-        Exit code, wall seconds and peak tree RSS in bytes.
+        Exit code, wall seconds, peak tree RSS in bytes, and why it was stopped ("" if not).
     """
+    limits = limits or Limits()
     started = time.perf_counter()
     peak = 0
+    stopped = ""
     with log.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
         while process.poll() is None:
             peak = max(peak, tree_rss(process.pid))
+            elapsed = time.perf_counter() - started
+            if peak > limits.rss:
+                stopped = f"stopped: memory above {limits.rss / 2**30:.3g} GB"
+            elif elapsed > limits.seconds:
+                stopped = f"stopped: still running after {limits.seconds:,.0f} s"
+            if stopped:
+                # Its own session: the JVM and any workers go with it.
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                break
             time.sleep(SAMPLE_SECONDS)
-    return process.returncode, time.perf_counter() - started, peak
+    return process.returncode, time.perf_counter() - started, peak, stopped
 
 
 # ---------------------------------------------------------------------------- data
@@ -235,7 +264,14 @@ def _child_plain(landing: Path, engine_kind: str, out: Path) -> int:
 # ---------------------------------------------------------------------------- driver
 
 
-def measure(label: str, landing: Path, variant: str, engine: str, work: Path) -> Measure:
+def measure(
+    label: str,
+    landing: Path,
+    variant: str,
+    engine: str,
+    work: Path,
+    limits: Limits | None = None,
+) -> Measure:
     """Run one variant on one landing folder in a measured subprocess."""
     m = Measure(label, variant, engine, count_records(landing))
     out = work / f"{label}-{variant}-{engine}.json"
@@ -248,7 +284,7 @@ def measure(label: str, landing: Path, variant: str, engine: str, work: Path) ->
         command = [sys.executable, "-m", "identity.bench.scale", "--child", variant]
     command += ["--engine", engine, "--landing", str(landing), "--out", str(out)]
     print(f"[{label}] {variant} on {engine}: {m.records:,} records ...", flush=True)
-    code, m.wall, m.peak_rss = run_measured(command, log)
+    code, m.wall, m.peak_rss, stopped = run_measured(command, log, limits)
     if out.exists():
         payload = json.loads(out.read_text())
         m.ok = bool(payload.get("ok")) and code == 0
@@ -259,7 +295,9 @@ def measure(label: str, landing: Path, variant: str, engine: str, work: Path) ->
         m.f1 = accuracy.get("f1", float("nan"))
         m.precision = accuracy.get("precision", float("nan"))
         m.recall = accuracy.get("recall", float("nan"))
-    if not m.ok:
+    if stopped:
+        m.ok, m.error = False, stopped
+    elif not m.ok:
         m.error = " | ".join(log.read_text(errors="replace").strip().splitlines()[-5:])
     print(
         f"    {'ok' if m.ok else 'FAILED'} in {m.wall:,.1f} s, "
@@ -396,6 +434,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--merge", type=Path, nargs="*", default=[], help="other results files to fold in first"
     )
+    parser.add_argument(
+        "--max-seconds", type=float, default=Limits().seconds, help="stop a run after this long"
+    )
+    parser.add_argument(
+        "--max-rss-gb", type=float, default=Limits().rss / 2**30, help="stop a run above this RSS"
+    )
     parser.add_argument("--child", choices=["plain"], help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--landing", type=Path, help=argparse.SUPPRESS)
@@ -419,7 +463,8 @@ def main(argv: list[str] | None = None) -> int:
         landing = ensure_data(label, records).resolve()
         for run in (r.strip() for r in args.runs.split(",") if r.strip()):
             variant, engine = run.split(":")
-            measured = measure(label, landing, variant, engine, work)
+            limits = Limits(args.max_seconds, int(args.max_rss_gb * 2**30))
+            measured = measure(label, landing, variant, engine, work, limits)
             measured.load = load()
             measured.measured_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
             measures.append(measured)
