@@ -31,15 +31,13 @@ def map_distinct(column: pd.Series, function: Callable[[Any], Any]) -> pd.Series
     Returns:
         Object series aligned on ``column``, None where the input was missing.
     """
-    present = column.dropna()
-    if present.empty:
-        return pd.Series([None] * len(column), index=column.index, dtype=object)
-    distinct = pd.unique(present.to_numpy(dtype=object))
-    codes = pd.Index(distinct).get_indexer(present.to_numpy(dtype=object))
+    # One hashing pass: codes in order of first appearance, -1 where missing, which picks
+    # the None added after the results.
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
     results = [function(value) for value in distinct]
-    mapped = pd.Series([None] * len(column), index=column.index, dtype=object)
-    mapped.loc[present.index] = pd.Series(results, dtype=object).to_numpy()[codes]
-    return mapped
+    results.append(None)
+    spread = pd.Series(results, dtype=object).to_numpy()[codes]
+    return pd.Series(spread, index=column.index, dtype=object)
 
 
 def map_distinct_pairs(

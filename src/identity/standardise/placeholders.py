@@ -144,6 +144,9 @@ _ONLY_X = re.compile(r"x{2,}")
 # Only digits and the punctuation phones, postcodes and dates are written with.
 _DIGITS_AND_SEPARATORS = re.compile(r"^[\d\s.\-/()+]+$")
 _NOT_DIGIT = re.compile(r"\D")
+# Non-digit characters _DIGITS_AND_SEPARATORS can start with (a stripped value starts with no
+# space).
+_SEPARATOR_STARTS = frozenset(".-/()+")
 
 
 def is_placeholder(text: str | None) -> bool:
@@ -164,12 +167,16 @@ def is_placeholder(text: str | None) -> bool:
     if text is None:
         return True
     folded = text.strip().casefold()
-    if folded in PLACEHOLDER_VALUES or _ONLY_X.fullmatch(folded):
+    # Cheap first-character tests before each regular expression: this runs several times
+    # per value of every column. ("" is a placeholder value, so ``folded`` is not empty below.)
+    if folded in PLACEHOLDER_VALUES or (folded.startswith("xx") and _ONLY_X.fullmatch(folded)):
         return True
     if "@" in folded:
         local, _, domain = folded.rpartition("@")
         return local in PLACEHOLDER_EMAIL_LOCAL_PARTS or domain in PLACEHOLDER_EMAIL_DOMAINS
-    if _DIGITS_AND_SEPARATORS.match(folded):
+    first = folded[0]
+    # \d is a Unicode decimal digit (str.isdecimal); the rest are the class's separators.
+    if (first.isdecimal() or first in _SEPARATOR_STARTS) and _DIGITS_AND_SEPARATORS.match(folded):
         digits = _NOT_DIGIT.sub("", folded)
         # Five identical digits is already no real postcode or phone ("00000", "99999").
         if len(digits) >= 5 and len(set(digits)) == 1:
