@@ -140,3 +140,21 @@ def test_shopify_amounts_match_a_plain_fold(tmp_path: Path) -> None:
     assert got["customer_email"].tolist() == ["a@x.com", "b@x.com", None, "c@x.com"]
     assert got["line"].tolist() == [2, 4, 7, 8]
     assert got["raw"].iloc[1].startswith('{"Name": "#2", "Email": "b@x.com"')
+
+
+def test_survivorship_value_codes_match_joined_strings() -> None:
+    from identity.golden.survivorship import _joined_value, _value_codes
+
+    rng = random.Random(11)
+    pool = ["", "a", "b", "a\x1fb", "Émile", "北京", "a b", None, None]
+    frame = pd.DataFrame(
+        {c: [rng.choice(pool) for _ in range(400)] for c in ("x", "y", "z")}
+    ).astype("string[pyarrow]")
+    for columns in (["x"], ["x", "y"], ["x", "y", "z"]):
+        for data in (frame, frame.replace("a\x1fb", "ab")):
+            codes, lengths = _value_codes(data, columns)
+            joined = _joined_value(data, columns)
+            expected = pd.factorize(joined)[0]
+            # Same partition of the rows into equal values, and the same lengths.
+            assert (pd.factorize(codes)[0] == expected).all()
+            assert (lengths == joined.str.len().to_numpy()).all()

@@ -41,6 +41,7 @@ ONLY = "only candidate"
 AGREEMENT = "agreement"
 _MISSING_TIME = np.iinfo("int64").min + 1  # negated for sorting, so not the very minimum
 _RANK_COLUMNS = ("_cluster", "_key_rank", "_trust", "_recency", s.CREATED_AT, s.UPDATED_AT)
+_SEPARATOR = "\x1f"  # joins a group's columns into one value
 LINEAGE_KEYS = ("rule", s.SOURCE_RECORD_ID, s.SOURCE_SYSTEM)  # JSON key order (sorted)
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -191,9 +192,12 @@ def _validity(candidates: pd.DataFrame, columns: list[str]) -> np.ndarray:
 
 
 def _scores(
-    candidates: pd.DataFrame, value: pd.Series, codes: np.ndarray, columns: list[str]
+    candidates: pd.DataFrame, lengths: np.ndarray, codes: np.ndarray, columns: list[str]
 ) -> dict[str, np.ndarray]:
-    """One int64 array per rule, higher is better."""
+    """One int64 array per rule, higher is better.
+
+    ``lengths``: characters of each candidate's joined value; ``codes``: equal for equal values.
+    """
     cluster = candidates["_cluster"].to_numpy().astype("int64")
     # Frequency: how many of the cluster's candidates hold the same value (one integer key).
     pair = cluster * (int(codes.max()) + 1) + codes
@@ -203,9 +207,38 @@ def _scores(
         "validity": _validity(candidates, columns),
         "source_trust": candidates["_trust"].to_numpy(),
         "recency": candidates["_recency"].to_numpy(),
-        "completeness": filled * 10_000 + value.str.len().to_numpy().astype("int64"),
+        "completeness": filled * 10_000 + lengths,
         "frequency": counts[inverse].astype("int64"),
     }
+
+
+def _value_codes(candidates: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's value as an integer code (equal codes for equal values) and its length.
+
+    The value is the covered columns joined by a unit separator, a missing column counting as
+    empty text. Ranking only compares values for equality and counts their characters, so
+    for text columns both come from per-column codes and lengths (Arrow kernels) instead of
+    building the joined strings.
+    """
+    plain = all(isinstance(candidates[c].dtype, pd.StringDtype) for c in columns)
+    if plain and len(columns) > 1:
+        # A value holding the separator could join into another's text: compare the strings.
+        plain = not any(
+            candidates[c].str.contains(_SEPARATOR, regex=False).fillna(False).any() for c in columns
+        )
+    if not plain:
+        joined = _joined_value(candidates, columns)
+        return pd.factorize(joined)[0].astype("int64"), joined.str.len().to_numpy().astype("int64")
+    codes: np.ndarray | None = None
+    lengths = np.full(len(candidates), len(columns) - 1, dtype="int64")  # the separators
+    for column in columns:
+        text = candidates[column].fillna("")
+        lengths += text.str.len().to_numpy(dtype="int64")
+        part = pd.factorize(text)[0].astype("int64")
+        # Renumber the pair (codes so far, this column) densely, so numbers stay small.
+        codes = part if codes is None else pd.factorize(codes * (int(part.max()) + 1) + part)[0]
+    assert codes is not None
+    return codes.astype("int64"), lengths
 
 
 def _joined_value(candidates: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -213,7 +246,7 @@ def _joined_value(candidates: pd.DataFrame, columns: list[str]) -> pd.Series:
     parts = [candidates[c].astype("object").fillna("").astype(str) for c in columns]
     joined = parts[0]
     for part in parts[1:]:
-        joined = joined + "\x1f" + part
+        joined = joined + _SEPARATOR + part
     return joined
 
 
@@ -266,9 +299,8 @@ def survive_attribute(
     candidates = records.iloc[rows, [records.columns.get_loc(c) for c in keep]]
     if candidates.empty:
         return _empty(columns)
-    value = _joined_value(candidates, columns)
-    codes = pd.factorize(value)[0].astype("int64")
-    scores = _scores(candidates, value, codes, columns)
+    codes, lengths = _value_codes(candidates, columns)
+    scores = _scores(candidates, lengths, codes, columns)
     cluster = candidates["_cluster"].to_numpy()
     # Best first within each cluster: every rule descending, then the smallest record key.
     keys = [candidates["_key_rank"].to_numpy(), *(-scores[r] for r in reversed(order)), cluster]
