@@ -158,3 +158,54 @@ def test_survivorship_value_codes_match_joined_strings() -> None:
             # Same partition of the rows into equal values, and the same lengths.
             assert (pd.factorize(codes)[0] == expected).all()
             assert (lengths == joined.str.len().to_numpy()).all()
+
+
+def _reference_order(frame: pd.DataFrame, columns: list[str], ascending: list[bool]) -> list:
+    """The previous order_rows: integer sort codes per key, then one stable numpy lexsort."""
+    import numpy as np
+
+    keys = []
+    for column, up in zip(columns, ascending, strict=True):
+        values = frame[column]
+        missing = values.isna().to_numpy()
+        if pd.api.types.is_datetime64_any_dtype(values):
+            numbers = values.to_numpy(dtype="datetime64[ns]").astype("int64").astype("float64")
+            codes = pd.factorize(numbers, sort=True)[0].astype("int64")
+        elif pd.api.types.is_numeric_dtype(values):
+            numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+            codes = pd.factorize(numbers, sort=True)[0].astype("int64")
+        else:
+            codes = pd.factorize(values.astype("string[pyarrow]"), sort=True)[0].astype("int64")
+        codes = codes if up else -codes
+        codes[missing] = np.iinfo("int64").max
+        keys.append(codes)
+    return list(frame.index[np.lexsort(keys[::-1])])
+
+
+def test_order_rows_matches_integer_code_lexsort() -> None:
+    from identity.golden._order import order_rows
+
+    rng = random.Random(4)
+    texts = ["a", "b", "B", "é", "", None, "ab", "北"]
+    stamps = ["2024-01-01 00:00:00", "2024-01-01 00:00:01", None, "2023-05-05 10:00:00"]
+    for _ in range(300):
+        n = rng.randint(1, 40)
+        frame = pd.DataFrame(
+            {
+                "s": pd.Series(
+                    [rng.choice(texts) for _ in range(n)],
+                    dtype=rng.choice([object, "string[pyarrow]"]),
+                ),
+                "i": [rng.choice([1, 2, -3, 0]) for _ in range(n)],
+                "f": [rng.choice([1.5, -0.0, 0.0, float("nan"), None]) for _ in range(n)],
+                "t": pd.to_datetime([rng.choice(stamps) for _ in range(n)], utc=True),
+                "b": pd.Series(
+                    [rng.choice([True, False, None]) for _ in range(n)], dtype="boolean"
+                ),
+            },
+            index=rng.sample(range(1000), n),
+        )
+        columns = rng.sample(list(frame.columns), rng.randint(1, 5))
+        ascending = [rng.choice([True, False]) for _ in columns]
+        got = list(order_rows(frame, columns, ascending).index)
+        assert got == _reference_order(frame, columns, ascending), (columns, ascending)
