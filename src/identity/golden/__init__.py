@@ -86,9 +86,10 @@ def _survive_all(records: pd.DataFrame, rules: SurvivorshipRules) -> pd.DataFram
     clusters = np.sort(records[s.CLUSTER_ID].unique())
     customers = pd.DataFrame({s.CLUSTER_ID: clusters})
     entries: dict[str, tuple[np.ndarray, pa.Array]] = {}
+    cluster_index = pd.Index(clusters)  # its hash table is built once for every attribute
     for attribute in rules.rules:
         winners = survive_attribute(ranked, attribute, rules)
-        position = pd.Index(clusters).get_indexer(winners[s.CLUSTER_ID])
+        position = cluster_index.get_indexer(winners[s.CLUSTER_ID])
         fragments = lineage_fragments(winners)
         for column in rules.columns(attribute):
             values = np.full(len(clusters), None, dtype=object)
