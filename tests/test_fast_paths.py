@@ -14,7 +14,7 @@ import identity.readers._parse as parse_module
 from identity.readers import read_transactions
 from identity.readers._money import format_money, parse_money
 from identity.readers._parse import physical_lines
-from identity.standardise._phone_fast import fast_parse
+from identity.standardise._phone_fast import NOT_A_NUMBER, fast_parse
 from identity.standardise.contact_points import _parse_valid, _parse_valid_slow, parse_phone_key
 
 REGIONS = ["US", "GB", "FR", "CA", "DE", "IT", "AU", "BR", "AR", "MX", "IN", "RU", "NL", "CH"]
@@ -83,7 +83,10 @@ def test_phone_fast_path_is_taken_for_plain_keys() -> None:
     assert fast_parse("+13125550199", None) == (1, "3125550199")
     assert fast_parse("07911123456", "GB") == (44, "7911123456")
     assert fast_parse("0612345678", "FR") == (33, "612345678")
-    assert fast_parse("+390612345678", None) is None  # Italian leading zero: the library
+    assert fast_parse("+390612345678", None) == (39, "0612345678")  # Italian leading zero
+    assert fast_parse("00447911123456", "GB") == (44, "7911123456")  # international prefix
+    assert fast_parse("+07900389815", None) == NOT_A_NUMBER
+    assert fast_parse("+800123456789", None) is None  # non-geographic: the library
     parsed = parse_phone_key("0612345678", "FR")
     assert parsed is not None and parsed.e164 == "+33612345678" and parsed.region == "FR"
 

@@ -44,6 +44,9 @@ _TYPES = (
     "voicemail",
 )
 
+# fast_parse's answer for keys the library can never read as a valid number.
+NOT_A_NUMBER = (0, "")
+
 _Desc = tuple[frozenset[int], "re.Pattern[str] | None"]
 
 
@@ -155,47 +158,59 @@ def fast_parse(key: str, region: str | None) -> tuple[int, str] | None:
         region: The region for national numbers (an upper-case supported region or None).
 
     Returns:
-        ``(country_code, national_significant_number)``, or None when the library must decide.
+        ``(country_code, national_significant_number)``; ``NOT_A_NUMBER`` when the library would
+        find no valid number; None when the library must decide.
     """
     if key.startswith("+"):
         digits = key[1:]
         if not (4 <= len(digits) <= 20 and digits.isascii() and digits.isdigit()):
             return None
         if digits[0] == "0":
-            return None
-        for size in range(1, _MAX_CC_DIGITS + 1):
-            code = int(digits[:size])
-            if code in COUNTRY_CODE_TO_REGION_CODE:
-                break
-        else:
-            return None
-        number_region = COUNTRY_CODE_TO_REGION_CODE[code][0]
-        if number_region == _NON_GEO:
-            return None
-        meta = _region(number_region)
-        national = digits[size:]
-        if meta is None or len(national) < _MIN_NSN:
-            return None
-        if meta.national_prefix is not None and meta.national_prefix.match(national):
-            return None
+            # No country code starts with 0; without a region the library's retry without the
+            # "+" has nothing to read it with either: never a number.
+            return NOT_A_NUMBER if region is None else None
+        return _international(digits)
+    if region is None or region == _NON_GEO or region != region.upper():
+        return None
+    if not (_MIN_NSN <= len(key) <= 20 and key.isascii() and key.isdigit()):
+        return None
+    meta = _region(region)
+    if meta is None:
+        return None
+    if meta.international_prefix is not None:
+        idd = meta.international_prefix.match(key)
+        if idd is not None:
+            # "00 44 ..." from the UK: the international prefix, then as after a "+". The
+            # library keeps the prefix when a 0 follows it; leave that case to it.
+            rest = key[idd.end() :]
+            if len(rest) < 4 or rest[0] == "0":
+                return None
+            return _international(rest)
+    code = meta.country_code
+    if key.startswith(str(code)):
+        return None
+    national = _strip_national_prefix(key, meta)
+    if national is None or not _MIN_NSN <= len(national) <= _MAX_NSN:
+        return None
+    return code, national
+
+
+def _international(digits: str) -> tuple[int, str] | None:
+    """``parse`` of a number after its "+" (or international prefix): country code first."""
+    for size in range(1, _MAX_CC_DIGITS + 1):
+        code = int(digits[:size])
+        if code in COUNTRY_CODE_TO_REGION_CODE:
+            break
     else:
-        if region is None or region == _NON_GEO or region != region.upper():
-            return None
-        if not (_MIN_NSN <= len(key) <= 20 and key.isascii() and key.isdigit()):
-            return None
-        meta = _region(region)
-        if meta is None:
-            return None
-        if meta.international_prefix is not None and meta.international_prefix.match(key):
-            return None
-        code = meta.country_code
-        if key.startswith(str(code)):
-            return None
-        stripped = _strip_national_prefix(key, meta)
-        if stripped is None:
-            return None
-        national = stripped
-    if not _MIN_NSN <= len(national) <= _MAX_NSN or national[0] == "0":
+        return None
+    number_region = COUNTRY_CODE_TO_REGION_CODE[code][0]
+    if number_region == _NON_GEO:
+        return None
+    meta = _region(number_region)
+    national = digits[size:]
+    if meta is None or not _MIN_NSN <= len(national) <= _MAX_NSN:
+        return None
+    if meta.national_prefix is not None and meta.national_prefix.match(national):
         return None
     return code, national
 
@@ -211,7 +226,8 @@ def valid_region(code: int, national: str) -> str | None:
 
     Args:
         code: Country calling code.
-        national: National significant number without leading zeros.
+        national: National significant number, leading zeros included (``"0612345678"``
+            for Italy): the library keeps them as "Italian leading zeros" and writes them back.
 
     Returns:
         The ISO region, or None.
@@ -219,6 +235,8 @@ def valid_region(code: int, national: str) -> str | None:
     regions = COUNTRY_CODE_TO_REGION_CODE.get(code, ())
     if not regions:
         return None
+    if _NON_GEO in regions:
+        return _library_region(code, national)
     main = regions[0]
     meta = _region(main)
     if meta is not None and meta.leading_digits is None:
@@ -226,8 +244,42 @@ def valid_region(code: int, national: str) -> str | None:
             return main
         if len(regions) == 1:
             return None
-    # A country code shared by several regions (+1, +7, +44...): the library searches them.
+    # region_code_for_number: the only region, else the first whose leading digits match
+    # or whose patterns know the number; then validated for that region.
+    found = regions[0] if len(regions) == 1 else _region_from_list(national, regions)
+    if found is None or not _valid_for_region(code, national, found):
+        return None
+    return found
+
+
+def _region_from_list(national: str, regions: tuple[str, ...]) -> str | None:
+    """``_region_code_for_number_from_list``."""
+    for region in regions:
+        meta = _region(region)
+        if meta is None:
+            continue
+        if meta.leading_digits is not None:
+            if _leading_digits(meta.leading_digits).match(national):
+                return region
+        elif _has_known_type(national, meta):
+            return region
+    return None
+
+
+@cache
+def _leading_digits(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _library_region(code: int, national: str) -> str | None:
+    """The library's own answer, for the rare numbers of non-geographic codes."""
     number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    if len(national) > 1 and national[0] == "0":
+        # As parse sets them (_set_italian_leading_zeros_for_phone_number).
+        number.italian_leading_zero = True
+        zeros = min(len(national) - len(national.lstrip("0")), len(national) - 1)
+        if zeros != 1:
+            number.number_of_leading_zeros = zeros
     found = phonenumbers.region_code_for_number(number)
     if found is None or not phonenumbers.is_valid_number_for_region(number, found):
         return None

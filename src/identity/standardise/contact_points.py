@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from email_validator.rfc_constants import EMAIL_MAX_LENGTH
 from email_validator.syntax import validate_email_domain_name, validate_email_local_part
 
-from identity.standardise._phone_fast import fast_parse, valid_region
+from identity.standardise._phone_fast import NOT_A_NUMBER, fast_parse, valid_region
 from identity.standardise.placeholders import is_placeholder, is_placeholder_phone
 from identity.standardise.text import strip_invisible
 
@@ -174,6 +174,8 @@ def _parse_valid(candidate: str, region: str | None) -> ParsedPhone | None:
     fast = fast_parse(candidate, region)
     if fast is None:
         return _parse_valid_slow(candidate, region)
+    if fast == NOT_A_NUMBER:
+        return None
     code, national = fast
     found = valid_region(code, national)
     if found is None:
