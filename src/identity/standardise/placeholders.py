@@ -7,7 +7,6 @@ email or a postcode. Comparison is on the trimmed, case-folded text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 # Whole values that mean "nothing here", in English and French, as typed into CRM forms.
 # "na" is also a (rare) surname; a form filler's "NA" is far more common in these exports.
@@ -150,9 +149,6 @@ _NOT_DIGIT = re.compile(r"\D")
 _SEPARATOR_STARTS = frozenset(".-/()+")
 
 
-# A value meets this check several times (as exported, cleaned, folded; in phone and email
-# helpers alike): remembering recent answers saves millions of calls on a million records.
-@lru_cache(maxsize=1 << 18)
 def is_placeholder(text: str | None) -> bool:
     """Tell whether a value means "nothing here" and must be treated as missing.
 
