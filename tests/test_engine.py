@@ -41,3 +41,29 @@ def test_duckdb_backend_is_offline_and_fresh_each_time():
         "select value from duckdb_settings() where name = 'autoinstall_known_extensions'"
     ).fetchall()
     assert settings == [("false",)]
+
+
+def test_local_spark_cuts_lineage_with_parquet_checkpoints(spark):
+    # Persisting keeps each step's whole history in its plan: several times slower locally.
+    db_api = engine.make_db_api("spark", spark)
+    assert db_api.break_lineage_method == "parquet"
+    assert spark.sparkContext.getCheckpointDir()
+
+
+def test_a_cluster_session_persists_rather_than_writing_to_driver_disk():
+    class ClusterContext:
+        master = "spark://cluster.example:7077"
+
+        def getCheckpointDir(self) -> str:
+            return "/tmp/driver-only"
+
+    class ClusterSession:
+        sparkContext = ClusterContext()
+
+    class ConnectSession:
+        @property
+        def sparkContext(self) -> object:
+            raise RuntimeError("[JVM_ATTRIBUTE_NOT_SUPPORTED] sparkContext")
+
+    assert engine._lineage_method(ClusterSession()) == "persist"
+    assert engine._lineage_method(ConnectSession()) == "persist"

@@ -176,7 +176,24 @@ def make_db_api(
     from splink.backends.spark import SparkAPI
 
     session = spark or spark_session()
-    return SparkAPI(spark_session=session, break_lineage_method="persist")
+    return SparkAPI(spark_session=session, break_lineage_method=_lineage_method(session))
+
+
+def _lineage_method(session: SparkSession) -> str:
+    """How Splink cuts Spark's query lineage between its steps.
+
+    In local mode each step is written as parquet under the session's checkpoint folder
+    (Splink's own default): every step is then planned from a short lineage, where ``persist``
+    keeps the whole history in each plan and made a 100k-record prediction several times
+    slower here (BENCHMARKS.md). On a cluster that folder is the driver's local disk, which
+    executors cannot share, and Spark Connect has no SparkContext at all: there it persists.
+    """
+    try:
+        context = session.sparkContext
+        local = context.master.startswith("local") and context.getCheckpointDir() is not None
+    except Exception:  # Spark Connect sessions have no SparkContext
+        return "persist"
+    return "parquet" if local else "persist"
 
 
 def training_db_api() -> DatabaseAPISubClass:
