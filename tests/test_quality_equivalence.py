@@ -17,7 +17,7 @@ import pytest
 from test_quality_frames import TODAY, contacts_frame, golden_frame, raw_frame
 
 from identity import schema as s
-from identity.quality import SuiteResult, load_suite, runner, validate_frame
+from identity.quality import SuiteResult, _results, load_suite, runner, validate_frame
 
 RAW_SUITES = {f"{source}_raw": source for source in s.SOURCE_SYSTEMS}
 SUBJECTS = {**RAW_SUITES, "contacts": "contacts", "golden_customers": "golden"}
@@ -122,7 +122,7 @@ def _reference(frame: pd.DataFrame, suite: str) -> dict[str, Any]:
     )
     results = {int(r.expectation_config.meta["_position"]): r for r in validation.results}
     outcomes = [
-        runner._to_outcome(suite, expectation, results.get(position), parameters, len(frame))
+        _results.to_outcome(suite, expectation, results.get(position), parameters, len(frame))
         for position, expectation in enumerate(spec["expectations"])
     ]
     return SuiteResult(suite=suite, subject=SUBJECTS[suite], outcomes=outcomes).to_dict()
