@@ -8,6 +8,7 @@ neither create huge blocks nor chain strangers into one giant cluster.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -17,8 +18,11 @@ import pandas as pd
 
 from identity import schema as s
 from identity.linkage import model as m
+from identity.standardise.frames import map_distinct
 
 logger = logging.getLogger(__name__)
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -75,18 +79,14 @@ def name_forms(first_name: str) -> list[str]:
 
 
 def _forms_by_name(first_names: pd.Series) -> pd.Series:
-    distinct = first_names.dropna().unique()
-    lookup = {name: name_forms(name) for name in distinct}
-    return first_names.map(lookup)
+    return map_distinct(first_names, name_forms)
 
 
 def _letters(texts: pd.Series) -> pd.Series:
     """Only the letters and digits of each value ("" for a missing one)."""
-    # Each distinct value once: names repeat across a million records.
-    codes, distinct = pd.factorize(texts.fillna("").astype(str))
     # ``[\W_]`` is exactly "not str.isalnum()" in Python's regex engine, accents included.
-    cleaned = pd.Series(distinct, dtype=object).str.replace(r"[\W_]+", "", regex=True)
-    return pd.Series(cleaned.to_numpy()[codes], index=texts.index)
+    # Once per distinct value: names repeat across a million records.
+    return map_distinct(texts, lambda text: _NOT_ALNUM.sub("", str(text))).fillna("")
 
 
 def _name_shaped(local: pd.Series, first: pd.Series, last: pd.Series) -> pd.Series:
