@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from dagster_project.cli import main
@@ -67,3 +68,48 @@ def test_a_cluster_session_persists_rather_than_writing_to_driver_disk():
 
     assert engine._lineage_method(ClusterSession()) == "persist"
     assert engine._lineage_method(ConnectSession()) == "persist"
+
+
+def test_local_spark_reads_registered_frames_from_parquet_not_the_driver_heap(spark):
+    # createDataFrame keeps rows in the driver as a LocalRelation that every query copies again:
+    # at a million records that alone filled a 6g heap.
+    frame = pd.DataFrame(
+        {
+            "unique_id": ["a", "b", "c"],
+            "count": [1, 2, 3],
+            "forms": [["ann", "anne"], [], ["bo"]],
+            "empty": [None, None, None],
+            "weight": [0.5, None, 2.0],
+        }
+    )
+    spark_frame = engine._to_spark(spark, frame, "staged_test")
+    plan = spark_frame._jdf.queryExecution().optimizedPlan().toString()
+    assert "LocalRelation" not in plan
+    assert [f.endswith("staged_test.parquet") for f in spark_frame.inputFiles()] == [True]
+    back = spark_frame.toPandas().sort_values("unique_id").reset_index(drop=True)
+    assert back["unique_id"].tolist() == ["a", "b", "c"]
+    assert back["count"].tolist() == [1, 2, 3]
+    assert [list(v) for v in back["forms"]] == [["ann", "anne"], [], ["bo"]]
+    assert back["empty"].isna().all() and dict(spark_frame.dtypes)["empty"] == "string"
+    assert back["weight"].tolist()[0] == 0.5 and pd.isna(back["weight"][1])
+
+
+def test_a_cluster_session_sends_frames_through_the_driver():
+    class ClusterContext:
+        master = "yarn"
+
+        def getCheckpointDir(self) -> str:
+            return "/tmp/driver-only"
+
+    class ClusterSession:
+        sparkContext = ClusterContext()
+        sent: list[pd.DataFrame] = []
+
+        def createDataFrame(self, frame: pd.DataFrame) -> str:
+            self.sent.append(frame)
+            return "driver frame"
+
+    session = ClusterSession()
+    frame = pd.DataFrame({"unique_id": ["a"], "empty": [None]})
+    assert engine._to_spark(session, frame, "t") == "driver frame"
+    assert session.sent[0]["unique_id"].tolist() == ["a"]

@@ -188,12 +188,19 @@ def _lineage_method(session: SparkSession) -> str:
     slower here (BENCHMARKS.md). On a cluster that folder is the driver's local disk, which
     executors cannot share, and Spark Connect has no SparkContext at all: there it persists.
     """
+    return "parquet" if _local_scratch(session) else "persist"
+
+
+def _local_scratch(session: SparkSession) -> str | None:
+    """The checkpoint folder of a local-mode session, or ``None`` where executors cannot read it."""
     try:
         context = session.sparkContext
-        local = context.master.startswith("local") and context.getCheckpointDir() is not None
+        if not context.master.startswith("local"):
+            return None
+        folder = context.getCheckpointDir()
     except Exception:  # Spark Connect sessions have no SparkContext
-        return "persist"
-    return "parquet" if local else "persist"
+        return None
+    return folder.removeprefix("file:") if folder else None
 
 
 def training_db_api() -> DatabaseAPISubClass:
@@ -220,12 +227,38 @@ def register(db_api: Any, frame: pd.DataFrame, name: str, display_name: str | No
         A ``SplinkDataFrame``.
     """
     if type(db_api).__name__.startswith("Spark"):
-        import pyarrow as pa
-
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        spark_frame = db_api.spark.createDataFrame(table.to_pandas())
+        spark_frame = _to_spark(db_api.spark, frame, name)
         return db_api.register(spark_frame, table_name=name, dataset_display_name=display_name)
     return db_api.register(frame, table_name=name, dataset_display_name=display_name)
+
+
+def _to_spark(session: SparkSession, frame: pd.DataFrame, name: str) -> Any:
+    """A Spark frame over ``frame``: staged as parquet in local mode, sent to the driver elsewhere.
+
+    ``createDataFrame`` keeps the rows in the driver's heap as a ``LocalRelation``, and Spark's
+    optimiser copies that relation again into every query that projects it: a million records
+    filled a 6g heap before blocking finished. Local executors read the session's scratch
+    folder, so there the frame is written once with pyarrow and scanned like any file.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # Spark cannot read parquet's null type; an all-empty column is an empty string column.
+    if any(pa.types.is_null(field.type) for field in table.schema):
+        table = table.cast(
+            pa.schema(
+                pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f
+                for f in table.schema
+            )
+        )
+    scratch = _local_scratch(session)
+    if scratch is None:
+        return session.createDataFrame(table.to_pandas())
+    path = os.path.join(scratch, "inputs", f"{name}.parquet")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    pq.write_table(table, path)
+    return session.read.parquet(path)
 
 
 def to_pandas(splink_frame: Any) -> pd.DataFrame:
