@@ -11,7 +11,6 @@ from typing import Any
 
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
-JOB = "identity_resolution"
 QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
@@ -111,19 +110,15 @@ def run_job(
     """
     import dagster as dg
 
-    from dagster_project.definitions import build_defs
+    from dagster_project.inprocess import execute
     from dagster_project.resources import resources_from_env
     from identity.engine import require_engine
 
     require_engine(engine, os.environ.get("IDENTITY_SPARK_MASTER", "local[*]"))
     ensure_dagster_home()
     resources = resources_from_env(landing, warehouse, engine, full_refresh)
-    resources["io_manager"] = dg.mem_io_manager
-    job = build_defs(resources).resolve_job_def(JOB)
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=QUIET_LOGGERS
-        )
+        result = execute(resources, instance, QUIET_LOGGERS)
     return result.success, result.run_id, result
 
 
