@@ -51,6 +51,14 @@ def test_local_spark_cuts_lineage_with_parquet_checkpoints(spark):
     assert spark.sparkContext.getCheckpointDir()
 
 
+def test_an_idle_local_driver_returns_its_heap(spark):
+    # Golden records are built in Python after linkage; the JVM should not keep its whole
+    # heap resident meanwhile.
+    options = spark.sparkContext.getConf().get("spark.driver.extraJavaOptions")
+    assert "-XX:G1PeriodicGCInterval=15000" in options
+    assert "-Dderby.system.home=" in options
+
+
 def test_a_cluster_session_persists_rather_than_writing_to_driver_disk():
     class ClusterContext:
         master = "spark://cluster.example:7077"

@@ -61,6 +61,8 @@ def test_an_output_is_dropped_after_its_last_reader_and_kept_for_a_retrying_read
     assert manager.released == ["numbers"]
     # ``total`` feeds a step with a retry policy, so it is still there to be loaded again.
     assert manager.held == ["largest", "smallest", "total"]
+    manager.clear()
+    assert manager.held == []
 
 
 def test_loading_a_released_output_names_the_step():

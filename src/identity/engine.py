@@ -134,7 +134,13 @@ def spark_session(options: SparkOptions | None = None) -> SparkSession:
         .config("spark.driver.maxResultSize", options.max_result_size)
         .config("spark.sql.warehouse.dir", os.path.join(scratch, "warehouse"))
         .config("spark.local.dir", os.path.join(scratch, "local"))
-        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={scratch}")
+        # When the JVM has been idle for 15 s (linkage done, golden records being built in
+        # Python) G1 collects and hands unused heap back to the system instead of keeping the
+        # whole driver memory resident until the process ends.
+        .config(
+            "spark.driver.extraJavaOptions",
+            f"-Dderby.system.home={scratch} -XX:G1PeriodicGCInterval=15000",
+        )
     )
     if options.master.startswith("local"):
         # Local mode must not try to reach the network to find its own host name.
