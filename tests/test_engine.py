@@ -59,15 +59,29 @@ def test_an_idle_local_driver_returns_its_heap(spark):
     assert "-Dderby.system.home=" in options
 
 
+class ClusterContext:
+    """A cluster driver's context: its checkpoint folder is on the driver's own disk."""
+
+    def __init__(self, master: str) -> None:
+        self.master = master
+
+    def getCheckpointDir(self) -> str:
+        return "/tmp/driver-only"
+
+
+class ClusterSession:
+    """A session on a cluster master that records the frames sent through the driver."""
+
+    def __init__(self, master: str = "spark://cluster.example:7077") -> None:
+        self.sparkContext = ClusterContext(master)
+        self.sent: list[pd.DataFrame] = []
+
+    def createDataFrame(self, frame: pd.DataFrame) -> str:
+        self.sent.append(frame)
+        return "driver frame"
+
+
 def test_a_cluster_session_persists_rather_than_writing_to_driver_disk():
-    class ClusterContext:
-        master = "spark://cluster.example:7077"
-
-        def getCheckpointDir(self) -> str:
-            return "/tmp/driver-only"
-
-    class ClusterSession:
-        sparkContext = ClusterContext()
 
     class ConnectSession:
         @property
@@ -103,21 +117,7 @@ def test_local_spark_reads_registered_frames_from_parquet_not_the_driver_heap(sp
 
 
 def test_a_cluster_session_sends_frames_through_the_driver():
-    class ClusterContext:
-        master = "yarn"
-
-        def getCheckpointDir(self) -> str:
-            return "/tmp/driver-only"
-
-    class ClusterSession:
-        sparkContext = ClusterContext()
-        sent: list[pd.DataFrame] = []
-
-        def createDataFrame(self, frame: pd.DataFrame) -> str:
-            self.sent.append(frame)
-            return "driver frame"
-
-    session = ClusterSession()
+    session = ClusterSession("yarn")
     frame = pd.DataFrame({"unique_id": ["a"], "empty": [None]})
     assert engine._to_spark(session, frame, "t") == "driver frame"
     assert session.sent[0]["unique_id"].tolist() == ["a"]
