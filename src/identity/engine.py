@@ -250,7 +250,8 @@ def _to_spark(session: SparkSession, frame: pd.DataFrame, name: str) -> Any:
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    # Spark cannot read parquet's null type; an all-empty column is an empty string column.
+    # Spark reads parquet's null type as an integer column, which string comparisons reject:
+    # an all-empty column is written as strings.
     if any(pa.types.is_null(field.type) for field in table.schema):
         table = table.cast(
             pa.schema(
