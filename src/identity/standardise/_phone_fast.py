@@ -58,7 +58,7 @@ class _Region(NamedTuple):
     types: tuple[_Desc, ...]  # every type (mobile only when its pattern differs)
     general_lengths: tuple[int, ...]
     general_local_lengths: frozenset[int]
-    leading_digits: str | None
+    leading_digits: re.Pattern[str] | None
     national_prefix: re.Pattern[str] | None
     transform_rule: str | None
     international_prefix: re.Pattern[str] | None
@@ -89,7 +89,9 @@ def _region(region: str) -> _Region | None:
         general_local_lengths=frozenset(
             general.possible_length_local_only if general is not None else ()
         ),
-        leading_digits=metadata.leading_digits,
+        leading_digits=(
+            re.compile(metadata.leading_digits) if metadata.leading_digits is not None else None
+        ),
         national_prefix=(
             re.compile(metadata.national_prefix_for_parsing)
             if metadata.national_prefix_for_parsing
@@ -259,16 +261,11 @@ def _region_from_list(national: str, regions: tuple[str, ...]) -> str | None:
         if meta is None:
             continue
         if meta.leading_digits is not None:
-            if _leading_digits(meta.leading_digits).match(national):
+            if meta.leading_digits.match(national):
                 return region
         elif _has_known_type(national, meta):
             return region
     return None
-
-
-@cache
-def _leading_digits(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 def _library_region(code: int, national: str) -> str | None:
