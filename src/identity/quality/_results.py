@@ -26,6 +26,18 @@ def to_outcome(
     parameters: dict[str, Any],
     row_count: int,
 ) -> ExpectationOutcome:
+    """One expectation's result as an outcome, with masked examples.
+
+    Args:
+        suite: The suite's name.
+        expectation: The expectation as written in the suite (``type``, ``kwargs``, ``meta``).
+        result: Great Expectations' result for it, or None when it did not run.
+        parameters: Values for the suite's ``$PARAMETER`` references.
+        row_count: Rows in the validated frame.
+
+    Returns:
+        The outcome; an expectation that raised or did not run fails with its error.
+    """
     kwargs = _resolve_parameters(expectation["kwargs"], parameters)
     column = _column_label(kwargs)
     common = {
