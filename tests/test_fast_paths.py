@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import phonenumbers
 import pytest
 
 import identity.readers._parse as parse_module
@@ -15,9 +16,17 @@ from identity.readers import read_transactions
 from identity.readers._money import format_money, parse_money
 from identity.readers._parse import physical_lines
 from identity.standardise._phone_fast import NOT_A_NUMBER, fast_parse
-from identity.standardise.contact_points import _parse_valid, _parse_valid_slow, parse_phone_key
+from identity.standardise.contact_points import (
+    _parse_valid,
+    _parse_valid_slow,
+    parse_phone_key,
+    phone_key,
+)
 
-REGIONS = ["US", "GB", "FR", "CA", "DE", "IT", "AU", "BR", "AR", "MX", "IN", "RU", "NL", "CH"]
+REGIONS = [
+    *("US", "GB", "FR", "CA", "DE", "IT", "AU", "BR", "AR", "MX", "IN", "RU", "NL", "CH"),
+    *("ES", "AT", "BE", "PT", "IE", "NZ", "NO", "SE", "DK", "PL", "JP", "ZA"),
+]
 
 # Keys that take the library's unusual branches: international prefixes (011, 00), a number
 # starting with its own country code, national prefixes (0, 1, Argentina's transform rule),
@@ -60,6 +69,32 @@ TRICKY = [
     "0000000000",
     "+10000000000",
     "1-800-FLOWERS",
+    # National numbers as customers of other countries write them: Australia (mobile, Sydney,
+    # 13 and 1800 numbers), Germany (Berlin, mobile, the 0 lost), Spain (no national prefix),
+    # Italy (landlines keep their 0), the Netherlands, Canada.
+    "0412345678",
+    "412345678",
+    "0298765432",
+    "131234",
+    "1800123456",
+    "+610412345678",
+    "001161412345678",  # 0011: Australia's international prefix
+    "0301234567",
+    "301234567",
+    "015123456789",
+    "+4915123456789",
+    "+490301234567",
+    "612345678",
+    "911234567",
+    "34612345678",
+    "0034612345678",
+    "0212345678",
+    "3471234567",
+    "+390212345678",
+    "0201234567",
+    "+310201234567",
+    "6045550199",
+    "16045550199",
 ]
 
 
@@ -68,7 +103,8 @@ def _random_keys(count: int, seed: int) -> list[str]:
     keys = []
     for _ in range(count):
         digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(2, 18)))
-        keys.append(rng.choice(["", "+", "0", "00", "+1", "+44", "+33", "1"]) + digits)
+        prefix = rng.choice(["", "+", "0", "00", "+1", "+44", "+33", "1", "+61", "+49", "+34"])
+        keys.append(prefix + digits)
     return keys
 
 
@@ -76,6 +112,32 @@ def _random_keys(count: int, seed: int) -> list[str]:
 def test_phone_fast_path_matches_the_library(region: str | None) -> None:
     for key in [*TRICKY, *_random_keys(3000, seed=len(region or "") + ord((region or "-")[0]))]:
         assert _parse_valid(key, region) == _parse_valid_slow(key, region), (key, region)
+
+
+def _example_keys(region: str) -> list[str]:
+    """phonenumbers' example number of every type in ``region``, written the ways people do."""
+    keys = []
+    # PhoneNumberType runs from FIXED_LINE (0) to VOICEMAIL; UNKNOWN (99) has no example.
+    for kind in range(phonenumbers.PhoneNumberType.VOICEMAIL + 1):
+        example = phonenumbers.example_number_for_type(region, kind)
+        if example is None:
+            continue
+        national = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.NATIONAL)
+        key = phone_key(national)
+        if key is None:
+            continue
+        e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+        keys += [key, key.lstrip("0"), key + "5", key[:-1], e164, e164[1:], "00" + e164[1:]]
+    return keys
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_phone_fast_path_matches_the_library_on_national_numbers(region: str) -> None:
+    keys = _example_keys(region)
+    assert keys, region
+    for key in keys:
+        for in_region in (region, "US", None):
+            assert _parse_valid(key, in_region) == _parse_valid_slow(key, in_region), (key, region)
 
 
 def test_phone_fast_path_is_taken_for_plain_keys() -> None:
@@ -89,6 +151,12 @@ def test_phone_fast_path_is_taken_for_plain_keys() -> None:
     assert fast_parse("+800123456789", None) is None  # non-geographic: the library
     parsed = parse_phone_key("0612345678", "FR")
     assert parsed is not None and parsed.e164 == "+33612345678" and parsed.region == "FR"
+    assert fast_parse("0412345678", "AU") == (61, "412345678")
+    assert fast_parse("0301234567", "DE") == (49, "301234567")
+    assert fast_parse("612345678", "ES") == (34, "612345678")
+    assert fast_parse("0212345678", "IT") == (39, "0212345678")
+    assert fast_parse("0201234567", "NL") == (31, "201234567")
+    assert fast_parse("6045550199", "CA") == (1, "6045550199")
 
 
 def test_physical_lines_match_stringio_in_small_slices(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,14 +37,15 @@ from identity.standardise.dates import (
 from identity.standardise.names import clean_name, fix_case, fold_name, split_full_name
 from identity.standardise.placeholders import is_placeholder
 from identity.standardise.places import (
-    compact_postcode,
     country_code,
     fold_city,
     fold_street,
-    is_us_state,
     normalise_city,
-    normalise_postcode,
     normalise_street,
+)
+from identity.standardise.postcodes import (
+    compact_postcode,
+    normalise_postcode,
     region_from_postcode,
 )
 from identity.standardise.quarantine import (
@@ -52,6 +53,7 @@ from identity.standardise.quarantine import (
     quarantine_reasons,
     quarantine_rows,
 )
+from identity.standardise.subdivisions import is_us_state, subdivision_code
 from identity.standardise.values import parse_bool, parse_consent, parse_count, parse_money
 
 __all__ = [
@@ -89,6 +91,7 @@ __all__ = [
     "region_from_postcode",
     "split_full_name",
     "standardise",
+    "subdivision_code",
 ]
 
 logger = logging.getLogger(__name__)
@@ -155,8 +158,9 @@ def standardise(
             every value text or None.
         default_region: ISO alpha-2 region for phone numbers of records whose country is
             neither given nor told by the postcode.
-        reference_date: "Today" for date-of-birth checks (future, over 120 years); the real
-            today when None. Pass a fixed date for reproducible runs.
+        reference_date: Unused, kept so existing callers still work: dates of birth are no
+            longer bounded here (implausible ones are kept; the contacts suite warns about
+            them, with its own "today").
 
     Returns:
         Contacts sorted by ``record_key`` and the quarantine, which together hold every input
@@ -168,7 +172,7 @@ def standardise(
     """
     _check_columns(records)
     records = records[s.RAW_COLUMNS].reset_index(drop=True)
-    everything = build_contacts(records, default_region, reference_date)
+    everything = build_contacts(records, default_region)
     reasons = quarantine_reasons(records, everything)
     held = reasons.notna()
     contacts = everything[~held].sort_values(s.RECORD_KEY, kind="stable")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 
 from identity import schema as s
@@ -23,13 +21,15 @@ from identity.standardise.dates import (
 from identity.standardise.frames import as_text, map_distinct, map_distinct_pairs
 from identity.standardise.names import clean_name, fold_name, split_full_name
 from identity.standardise.places import (
-    compact_postcode,
     country_code,
     fold_city,
     fold_street,
     normalise_city,
-    normalise_postcode,
     normalise_street,
+)
+from identity.standardise.postcodes import (
+    compact_postcode,
+    normalise_postcode,
     region_from_postcode,
 )
 from identity.standardise.values import parse_consent, parse_count, parse_money
@@ -133,7 +133,7 @@ def _contact_points_and_places(records: pd.DataFrame, default_region: str) -> di
     }
 
 
-def _dates(records: pd.DataFrame, reference_date: date | None) -> dict[str, pd.Series]:
+def _dates(records: pd.DataFrame) -> dict[str, pd.Series]:
     # Two sources may both export "customers.csv": a file is known by its source too.
     files = records[s.SOURCE_SYSTEM].fillna("") + "/" + records[s.SOURCE_FILE].fillna("")
     text = {c: records[c] for c in (s.DATE_OF_BIRTH, s.CREATED_AT, s.UPDATED_AT)}
@@ -144,7 +144,7 @@ def _dates(records: pd.DataFrame, reference_date: date | None) -> dict[str, pd.S
         s.DATE_OF_BIRTH: map_distinct_pairs(
             text[s.DATE_OF_BIRTH],
             day_first[s.DATE_OF_BIRTH],
-            lambda value, hint: parse_date_of_birth(value, bool(hint), reference_date),
+            lambda value, hint: parse_date_of_birth(value, bool(hint)),
         ),
         s.CREATED_AT: parse_timestamps(text[s.CREATED_AT], day_first[s.CREATED_AT]),
         s.UPDATED_AT: parse_timestamps(text[s.UPDATED_AT], day_first[s.UPDATED_AT]),
@@ -175,15 +175,12 @@ def _provenance(records: pd.DataFrame) -> dict[str, pd.Series]:
     }
 
 
-def build_contacts(
-    records: pd.DataFrame, default_region: str, reference_date: date | None
-) -> pd.DataFrame:
+def build_contacts(records: pd.DataFrame, default_region: str) -> pd.DataFrame:
     """Standardise every column of every record (usable or not).
 
     Args:
         records: Columns ``schema.RAW_COLUMNS``, text or None.
         default_region: Phone region when a record's country cannot be told.
-        reference_date: "Today" for date-of-birth plausibility; the real today when None.
 
     Returns:
         Columns ``schema.CONTACT_COLUMNS`` with their pandas dtypes, aligned on ``records``.
@@ -194,7 +191,7 @@ def build_contacts(
     columns.update(_names(records))
     columns.update(_emails(records))
     columns.update(_contact_points_and_places(records, default_region))
-    columns.update(_dates(records, reference_date))
+    columns.update(_dates(records))
     columns.update(_values(records))
     contacts = pd.DataFrame(columns, index=records.index)[s.CONTACT_COLUMNS]
     return contacts.astype(pandas_dtypes())

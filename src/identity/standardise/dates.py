@@ -18,13 +18,17 @@ import pandas as pd
 from identity.standardise.frames import on_distinct
 from identity.standardise.placeholders import is_placeholder
 
-# Dates people type when the form insists: never anyone's birthday.
-PLACEHOLDER_BIRTH_DATES: frozenset[str] = frozenset({"1900-01-01", "1901-01-01", "1899-12-31"})
-MIN_BIRTH_YEAR = 1900
-MAX_AGE_YEARS = 120
+# Dates people type when the form insists, and the "no date" values of other systems: never
+# anyone's birthday, and matching on them would merge strangers.
+PLACEHOLDER_BIRTH_DATES: frozenset[str] = frozenset(
+    {"1900-01-01", "1901-01-01", "1899-12-31", "0001-01-01", "9999-12-31"}
+)
 
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ].*)?$")
 _YEAR_LAST = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?:[T ].*)?$")
+# yyyymmdd (``19560723``). Never ambiguous: in ddmmyyyy or mmddyyyy the century (18, 19, 20)
+# would sit where the month is, so no such value is also a valid yyyymmdd date.
+_COMPACT = re.compile(r"^([12]\d{3})(\d{2})(\d{2})$")
 
 # The same shapes for pandas' string methods, which work on whole columns.
 _DMY_PARTS = r"^(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4})"
@@ -45,28 +49,29 @@ def _day_month(first: int, second: int, day_first: bool) -> tuple[int, int]:
     return (first, second) if day_first else (second, first)
 
 
-def parse_date_of_birth(
-    text: str | None, day_first: bool = False, reference: date | None = None
-) -> str | None:
-    """Return a plausible date of birth as ISO ``YYYY-MM-DD``.
+def parse_date_of_birth(text: str | None, day_first: bool = False) -> str | None:
+    """Return a date of birth as ISO ``YYYY-MM-DD``.
+
+    A real date that is implausible for a living customer (before 1900, in the future) is
+    kept: it is what the source holds, it still tells two records apart, and dropping it would
+    hide the typing error. The contacts suite's warning flags it instead.
 
     Args:
-        text: ``1974-08-14``, ``08/14/1974``, ``08-14-1974``, ``14/08/1974``...
+        text: ``1974-08-14``, ``19740814``, ``08/14/1974``, ``08-14-1974``, ``14/08/1974``...
         day_first: How to read a value whose day and month are both 12 or less.
-        reference: "Today" for the age checks; the real today when None.
 
     Returns:
-        The ISO date, or None when unreadable, a placeholder (``1900-01-01``), before
-        1900, in the future or over 120 years ago.
+        The ISO date, or None when unreadable, not a calendar date (``1950-02-30``) or a
+        placeholder (``1900-01-01``, ``0001-01-01``).
 
     Example:
-        >>> parse_date_of_birth("14/08/1974"), parse_date_of_birth("2099-01-01")
-        ('1974-08-14', None)
+        >>> parse_date_of_birth("14/08/1974"), parse_date_of_birth("18500304")
+        ('1974-08-14', '1850-03-04')
     """
     if text is None or is_placeholder(text):
         return None
     value = text.strip()
-    if match := _YEAR_FIRST.match(value):
+    if match := _YEAR_FIRST.match(value) or _COMPACT.match(value):
         year, month, day = (int(match.group(i)) for i in (1, 2, 3))
     elif match := _YEAR_LAST.match(value):
         day, month = _day_month(int(match.group(1)), int(match.group(3)), day_first)
@@ -74,13 +79,8 @@ def parse_date_of_birth(
     else:
         return None
     try:
-        born = date(year, month, day)
+        iso = date(year, month, day).isoformat()
     except ValueError:
-        return None
-    today = reference or date.today()
-    oldest = date(today.year - MAX_AGE_YEARS, 1, 1)
-    iso = born.isoformat()
-    if born.year < MIN_BIRTH_YEAR or born > today or born < oldest:
         return None
     return None if iso in PLACEHOLDER_BIRTH_DATES else iso
 

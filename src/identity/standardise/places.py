@@ -1,17 +1,23 @@
-"""Countries, postcodes, streets and cities: display forms and folded matching keys."""
+"""Countries, streets and cities: display forms and folded matching keys.
+
+Postcodes are in ``identity.standardise.postcodes``, states and provinces in
+``identity.standardise.subdivisions``.
+"""
 
 from __future__ import annotations
 
+import gettext
 import re
 from functools import lru_cache
 
+import pycountry
 from phonenumbers.geodata.locale import LOCALE_DATA
 from unidecode import unidecode
 
 from identity.standardise.names import fix_case
 from identity.standardise.placeholders import is_placeholder
 
-# What phonenumbers' and Faker's country tables do not say: everyday names and abbreviations.
+# What phonenumbers' and pycountry's tables do not say: everyday names and abbreviations.
 COUNTRY_ALIASES: dict[str, str] = {
     "uk": "GB",
     "england": "GB",
@@ -34,25 +40,12 @@ COUNTRY_ALIASES: dict[str, str] = {
     "republique francaise": "FR",
     "france metropolitaine": "FR",
     "holland": "NL",
+    "the netherlands": "NL",
+    # Not "aust": it abbreviates Austria as well as Australia.
 }
 
-# US states, DC and territories (USPS codes and names): a state next to a 5-digit postcode is
-# what tells a US ZIP from a French or German one.
-US_STATES: dict[str, str] = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
-    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
-    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
-    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
-    "WY": "Wyoming", "PR": "Puerto Rico", "GU": "Guam", "VI": "Virgin Islands",
-    "AS": "American Samoa", "MP": "Northern Mariana Islands",
-}  # fmt: skip
+# Languages of country names read besides English: those of the markets the exports come from.
+COUNTRY_NAME_LANGUAGES: tuple[str, ...] = ("fr", "de", "es", "it", "nl", "pt")
 
 # Street words written several ways, each mapped to one spelling (the usual abbreviation).
 STREET_WORDS: dict[str, str] = {
@@ -84,9 +77,6 @@ STREET_WORDS: dict[str, str] = {
 # City words abbreviated in addresses: "St Etienne" and "Saint-Étienne" are one city.
 CITY_WORDS: dict[str, str] = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
-_GB_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
-_CA_POSTCODE = re.compile(r"^[A-Z]\d[A-Z]\d[A-Z]\d$")
-_NOT_ALNUM = re.compile(r"[^A-Z0-9]")
 _SPACES = re.compile(r"\s+")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 _VANISHING = re.compile(r"['.`´]")
@@ -108,20 +98,44 @@ def _locale_name(region: str, language: str) -> str:
     return names.get(name[1:], "") if name.startswith("*") else name
 
 
+def _pycountry_names(language: str | None) -> dict[str, str]:
+    """Folded name, official name and common name of every country -> its alpha-2 code."""
+    # pycountry ships its ISO 3166-1 names translated (gettext catalogues, no download).
+    translate = (
+        gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]).gettext
+        if language
+        else str
+    )
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            name = getattr(country, attribute, None)
+            if name:
+                names.setdefault(fold_text(translate(name)), country.alpha_2)
+    return names
+
+
 @lru_cache(maxsize=1)
 def _country_lookup() -> dict[str, str]:
-    # Faker ships ISO alpha-3 codes; imported here only, as its import takes a moment.
-    from faker.providers.date_time import Provider
-
+    # Earlier sources win a name: phonenumbers' everyday English and French names first, then
+    # pycountry's ISO names in English and in the other languages. (Today no name folds the
+    # same for two countries across these sources; the order decides should a release add one.)
     lookup: dict[str, str] = {}
-    for region in sorted(LOCALE_DATA):
-        for language in ("en", "fr"):
+    for language in ("en", "fr"):
+        for region in sorted(LOCALE_DATA):
             name = _locale_name(region, language)
             if name:
                 lookup.setdefault(fold_text(name), region)
-    for country in Provider.countries:
-        lookup.setdefault(fold_text(country.name), country.alpha_2_code)
-        lookup.setdefault(country.alpha_3_code.lower(), country.alpha_2_code)
+    for language in (None, *COUNTRY_NAME_LANGUAGES):
+        for name, region in _pycountry_names(language).items():
+            lookup.setdefault(name, region)
+    for language in COUNTRY_NAME_LANGUAGES:
+        for region in sorted(LOCALE_DATA):
+            name = _locale_name(region, language)
+            if name:
+                lookup.setdefault(fold_text(name), region)
+    for country in pycountry.countries:
+        lookup.setdefault(country.alpha_3.lower(), country.alpha_2)
     for region in LOCALE_DATA:
         lookup[region.lower()] = region
     lookup.update(COUNTRY_ALIASES)
@@ -133,87 +147,18 @@ def country_code(text: str | None) -> str | None:
 
     Args:
         text: ``"France"``, ``"FRA"``, ``"fr"``, ``"United Kingdom"``, ``"UK"``, ``"England"``,
-            ``"U.S.A."``, ``"Royaume-Uni"``, ``"États-Unis"``...
+            ``"U.S.A."``, ``"Royaume-Uni"``, ``"États-Unis"``, ``"Deutschland"``, ``"España"``,
+            ``"Koninkrijk der Nederlanden"``, ``"AUS"``...
 
     Returns:
-        ``"FR"``, ``"GB"``, ``"US"``...; None when missing or not recognised. Names come from
-        phonenumbers' region names in English and French, alpha-3 codes from Faker.
+        ``"FR"``, ``"GB"``, ``"US"``, ``"DE"``...; None when missing or not recognised. Names
+        come from phonenumbers' region names and pycountry's ISO 3166-1 names (official and
+        common ones too) in English and ``COUNTRY_NAME_LANGUAGES``; alpha-3 codes from
+        pycountry.
     """
     if text is None or is_placeholder(text):
         return None
     return _country_lookup().get(fold_text(text))
-
-
-@lru_cache(maxsize=1)
-def _us_state_keys() -> frozenset[str]:
-    return frozenset(
-        [code.lower() for code in US_STATES] + [fold_text(name) for name in US_STATES.values()]
-    )
-
-
-def is_us_state(text: str | None) -> bool:
-    """Tell whether a value is a US state (or DC, or a territory) code or name."""
-    return text is not None and fold_text(text) in _us_state_keys()
-
-
-def compact_postcode(text: str | None) -> str | None:
-    """Upper-case letters and digits only: the postcode matching key (``"SW1A1AA"``)."""
-    if text is None or is_placeholder(text):
-        return None
-    return _NOT_ALNUM.sub("", unidecode(text).upper()) or None
-
-
-def region_from_postcode(text: str | None, state: str | None) -> str | None:
-    """Guess a country from a postcode's shape, only where the shape leaves no doubt.
-
-    Args:
-        text: Postcode as exported.
-        state: State or province as exported, if any.
-
-    Returns:
-        ``"GB"`` for a UK postcode, ``"CA"`` for a Canadian one, ``"US"`` for 3 to 5 digits
-        (or a ZIP+4) next to a US state; None otherwise: five digits alone could be French,
-        German, Italian or an American ZIP.
-    """
-    code = compact_postcode(text)
-    if code is None:
-        return None
-    if _GB_POSTCODE.match(code):
-        return "GB"
-    if _CA_POSTCODE.match(code):
-        return "CA"
-    if code.isdigit() and len(code) in (3, 4, 5, 8, 9) and is_us_state(state):
-        return "US"
-    return None
-
-
-def normalise_postcode(text: str | None, country: str | None) -> str | None:
-    """Return a postcode in its country's display form.
-
-    Args:
-        text: Postcode as exported (leading zeros may have been lost to a spreadsheet).
-        country: ISO alpha-2 country of the address, None when unknown.
-
-    Returns:
-        GB ``"SW1A 1AA"``; US the 5-digit ZIP (ZIP+4 cut, lost leading zeros restored);
-        FR 5 digits (``"1000"`` -> ``"01000"``); CA ``"K1A 0B1"``; None when it does not fit
-        the country's pattern. Elsewhere, or with no country, the trimmed upper-case text
-        (a UK-shaped one still gets its space).
-    """
-    code = compact_postcode(text)
-    if code is None or text is None:
-        return None
-    if country == "GB" or (country is None and _GB_POSTCODE.match(code)):
-        return f"{code[:-3]} {code[-3:]}" if _GB_POSTCODE.match(code) else None
-    if country == "CA":
-        return f"{code[:3]} {code[3:]}" if _CA_POSTCODE.match(code) else None
-    if country == "US":
-        if code.isdigit() and len(code) in (8, 9):
-            return code.zfill(9)[:5]
-        return code.zfill(5) if code.isdigit() and 3 <= len(code) <= 5 else None
-    if country == "FR":
-        return code.zfill(5) if code.isdigit() and len(code) in (4, 5) else None
-    return _SPACES.sub(" ", unidecode(text).upper()).strip(_EDGE) or None
 
 
 def normalise_street(text: str | None) -> str | None:
