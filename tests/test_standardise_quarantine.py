@@ -146,9 +146,10 @@ def test_a_test_lead_copy_does_not_count_as_the_kept_duplicate() -> None:
     [
         {},
         {s.FIRST_NAME: "Ann"},
-        {s.FIRST_NAME: "Ann", s.LAST_NAME: "Lee", s.CITY: "Paris"},  # a city is no identifier
+        {s.FIRST_NAME: "Ann", s.CITY: "Paris"},  # one name and a city identify no one
+        {s.LAST_NAME: "Lee", s.CITY: "Paris"},
         {s.DATE_OF_BIRTH: "1980-01-01", s.POSTAL_CODE: "75011"},  # no name
-        {s.FIRST_NAME: "Ann", s.DATE_OF_BIRTH: "2099-01-01"},  # implausible birth date
+        {s.FIRST_NAME: "Ann", s.DATE_OF_BIRTH: "1980-02-30"},  # no such date
         {s.EMAIL: "not-an-email", s.PHONE: "12"},
         {s.EMAIL: "test@test.com", s.PHONE: "0000000000", s.FIRST_NAME: "N/A", s.STREET: "-"},
     ],
@@ -166,8 +167,14 @@ def test_no_usable_identifier(values: dict) -> None:
         {s.PHONE: "+33612345678"},
         {s.MOBILE_PHONE: "(312) 555-0199"},
         {s.FIRST_NAME: "Ann", s.DATE_OF_BIRTH: "1980-01-01"},
+        # Implausible but real dates are kept (the contacts suite warns about them).
+        {s.FIRST_NAME: "Ann", s.DATE_OF_BIRTH: "2099-01-01"},
+        {s.LAST_NAME: "Lee", s.DATE_OF_BIRTH: "1850-03-04"},
         {s.LAST_NAME: "Lee", s.POSTAL_CODE: "75011"},
         {s.FULL_NAME: "Ann Lee", s.STREET: "1 Main St"},
+        # A first and a last name name a person: a CRM of names alone is still deduplicated.
+        {s.FIRST_NAME: "Ann", s.LAST_NAME: "Lee", s.CITY: "Paris"},
+        {s.FULL_NAME: "Ann Lee"},
     ],
 )
 def test_usable_identifiers(values: dict) -> None:

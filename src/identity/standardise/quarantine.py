@@ -66,13 +66,22 @@ def _duplicates(contacts: pd.DataFrame, candidates: pd.Series) -> pd.Series:
 
 
 def _no_identifier(contacts: pd.DataFrame) -> pd.Series:
+    # A first and a last name together name a person well enough to be a customer (a CRM of
+    # names alone is still deduplicated; linkage decides how far the names alone can go). One
+    # name alone needs a place or a birth date beside it.
+    full_name = contacts[s.FIRST_NAME].notna() & contacts[s.LAST_NAME].notna()
     has_name = contacts[s.FIRST_NAME].notna() | contacts[s.LAST_NAME].notna()
     has_place_or_birth = (
         contacts[s.DATE_OF_BIRTH].notna()
         | contacts[s.POSTAL_CODE].notna()
         | contacts[s.STREET].notna()
     )
-    usable = contacts[s.EMAIL].notna() | contacts[s.PHONE].notna() | (has_name & has_place_or_birth)
+    usable = (
+        contacts[s.EMAIL].notna()
+        | contacts[s.PHONE].notna()
+        | full_name
+        | (has_name & has_place_or_birth)
+    )
     return ~usable.astype(bool)
 
 
@@ -82,7 +91,8 @@ def quarantine_reasons(records: pd.DataFrame, contacts: pd.DataFrame) -> pd.Seri
     Checked in this order, the first that applies wins: a Meta test lead; a record deleted in
     the source; a missing record id; a repeated ``source_record_id`` within one source
     system (see ``_duplicates`` for which copy is kept); no usable identifier (no email, no
-    phone, and not a name with a date of birth, postcode or street).
+    phone, no first and last name together, and not one name with a date of birth, postcode
+    or street).
 
     Args:
         records: Raw records (``schema.RAW_COLUMNS``).
