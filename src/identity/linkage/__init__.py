@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from identity import schema as s
-from identity.linkage import diagnostics
+from identity.linkage import diagnostics, train
 from identity.linkage.cluster import Clusters, cluster
 from identity.linkage.link import LinkageConfig, score_pairs
 from identity.linkage.prepare import Guards, prepare
@@ -54,6 +54,22 @@ class LinkageResult:
 def _empty(model: dict[str, Any] | None) -> LinkageResult:
     frame = pd.DataFrame({"record_key": pd.Series(dtype=str), "cluster_id": pd.Series(dtype=str)})
     return LinkageResult(clusters=frame, model=model or {})
+
+
+def design_diagnostics(model: dict[str, Any]) -> dict[str, Any]:
+    """The data profile and model design a model was built from, for the report and Dagster."""
+    meta = model.get(train.META_KEY)
+    if not meta:
+        return {}
+    chosen = train.design_of(model)
+    return {
+        "profile": meta["profile"],
+        "design": meta["design"],
+        "design_summary": chosen.summary(),
+        "prior_source": meta.get("prior_source"),
+        "training_notes": meta.get("training_notes", []),
+        "training_records": meta.get("training_records"),
+    }
 
 
 def link_and_cluster(
@@ -101,6 +117,7 @@ def link_and_cluster(
             "customers": int(clusters.assignments["cluster_id"].nunique()),
             "largest_cluster": int(clusters.sizes.max()),
             "parameters": diagnostics.parameters(scored.model),
+            **design_diagnostics(scored.model),
             "match_weight_histogram": diagnostics.weight_histogram(scored.edges),
             "cluster_sizes": diagnostics.cluster_size_distribution(clusters),
             "blocking_rules": scored.blocking_counts,

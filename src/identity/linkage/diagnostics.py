@@ -67,6 +67,37 @@ def _prior_weight(model: dict[str, Any]) -> float:
     return math.log2(p / (1 - p))
 
 
+def _number(value: Any) -> float:
+    return float(value) if value is not None and pd.notna(value) else 0.0
+
+
+def level_weights(model: dict[str, Any]) -> dict[str, list[tuple[str, float]]]:
+    """Per comparison, each level's label and match weight (before term frequencies)."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for comparison in model.get("comparisons", []):
+        rows = []
+        for level in comparison.get("comparison_levels", []):
+            label = str(level.get("label_for_charts") or level.get("sql_condition"))
+            if level.get("is_null_level"):
+                rows.append((label, 0.0))
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if m and u:
+                rows.append((label, math.log2(m / u)))
+        out[str(comparison.get("output_column_name"))] = rows
+    return out
+
+
+def level_label(levels: list[tuple[str, float]], weight: float) -> str:
+    """The level a comparison's weight came from (Splink returns weights, not levels).
+
+    Levels with the same weight (a missing value and a neutral level both count 0) are named
+    together.
+    """
+    found = [label for label, w in levels if abs(w - weight) < 1e-6]
+    return " / ".join(found) if found else f"weight {weight:+.2f}"
+
+
 def waterfalls(
     clusters: Clusters, edges: pd.DataFrame, model: dict[str, Any], samples: int = 5
 ) -> list[dict[str, Any]]:
@@ -76,13 +107,15 @@ def waterfalls(
 
     Args:
         clusters: The final partition.
-        edges: Scored pairs with ``bf_*`` columns.
+        edges: Scored pairs with Splink's per-comparison ``mw_*`` (and ``mw_tf_adj_*``)
+            weight columns.
         model: The trained model (for the prior).
         samples: Clusters to explain.
 
     Returns:
         One dict per cluster with its record keys and links; each link lists the weight each
-        comparison contributed (``log2`` of its Bayes factor, term-frequency adjusted).
+        comparison contributed (``log2`` of its Bayes factor, term-frequency adjusted) and the
+        level it came from.
     """
     sizes = clusters.sizes
     multi = sizes[sizes > 1].sort_index().sort_values(ascending=False, kind="stable")
@@ -92,7 +125,8 @@ def waterfalls(
     assignments = clusters.assignments
     members = assignments[assignments["cluster_id"].isin(chosen)]
     by_cluster = members.set_index("record_key")["cluster_id"]
-    bf_columns = [c for c in edges.columns if c.startswith("bf_") and not c.startswith("bf_tf_")]
+    names = [c[3:] for c in edges.columns if c.startswith("mw_") and not c.startswith("mw_tf_")]
+    levels = level_weights(model)
     prior = _prior_weight(model)
     out = []
     chosen_links = clusters.links[clusters.links["unique_id_l"].isin(by_cluster.index)]
@@ -104,18 +138,14 @@ def waterfalls(
         pairs = []
         for _, link in links[links["cluster_id"] == cluster_id].iterrows():
             terms = [{"comparison": "prior", "level": "", "weight": prior}]
-            for column in bf_columns:
-                name = column[3:]
-                bf = float(link[column]) if pd.notna(link[column]) else 1.0
-                tf = link.get(f"bf_tf_adj_{name}")
-                if tf is not None and pd.notna(tf):
-                    bf *= float(tf)
-                gamma = link.get(f"gamma_{name}")
+            for name in names:
+                weight = _number(link.get(f"mw_{name}"))
+                adjustment = _number(link.get(f"mw_tf_adj_{name}"))
                 terms.append(
                     {
                         "comparison": name,
-                        "level": None if gamma is None or pd.isna(gamma) else int(gamma),
-                        "weight": math.log2(bf) if bf > 0 else float("-inf"),
+                        "level": level_label(levels.get(name, []), weight),
+                        "weight": weight + adjustment,
                     }
                 )
             pairs.append(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import itertools
-import json
 import logging
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from splink import Linker
 
 from identity import engine
 from identity.linkage import model as m
+from identity.linkage import train
 
 logger = logging.getLogger(__name__)
 
@@ -60,49 +58,20 @@ class Scored:
     blocking_counts: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _linker(tables: list[Any], settings: Any) -> Linker:
-    return Linker(tables, settings, log_level=logging.ERROR)
+def blocking_counts(frame: pd.DataFrame, model: dict[str, Any]) -> list[dict[str, Any]]:
+    """Marginal comparisons each of the model's prediction rules adds, for the report.
 
-
-_REGISTRATIONS = itertools.count()
-
-
-def _register_sources(db_api: Any, frame: pd.DataFrame) -> list[Any]:
-    # A Spark session outlives one linkage (tests, reruns), so table names must not repeat;
-    # the display name (Splink's source_dataset) must not vary, because Splink samples records
-    # for u estimation by hashing it with the record id: a varying name trains another model.
-    batch = next(_REGISTRATIONS)
-    tables = []
-    for system, part in frame.groupby("source_system", sort=True):
-        frame_part = part.reset_index(drop=True)
-        name = f"src_{system}_{batch}"
-        tables.append(engine.register(db_api, frame_part, name, display_name=f"src_{system}"))
-    return tables
-
-
-def _train(linker: Linker, config: LinkageConfig) -> None:
-    training = linker.training
-    training.estimate_probability_two_random_records_match(
-        m.DETERMINISTIC_RULES, recall=m.DETERMINISTIC_RECALL
-    )
-    training.estimate_u_using_random_sampling(max_pairs=config.u_max_pairs, seed=config.seed)
-    for rule in m.EM_BLOCKING_RULES:
-        try:
-            training.estimate_parameters_using_expectation_maximisation(rule)
-        except ValueError:
-            # A level almost never seen in one pass can underflow; the other passes still
-            # train every comparison, so the run goes on with a warning rather than failing.
-            logger.warning("EM pass skipped: a parameter underflowed", exc_info=True)
-
-
-def blocking_counts(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Marginal comparisons each prediction rule adds; exact on small data, sampled on large.
-
-    Counts depend on the data, not the engine, so they are taken in-process on DuckDB.
+    Exact on small data, sampled on large. Counts depend on the data, not the engine, so they
+    are taken in-process on DuckDB.
     """
+    chosen = train.design_of(model)
+    if not chosen.blocking_rules:
+        return []
     proportion = min(1.0, 20_000 / max(len(frame), 1))
     db_api = engine.training_db_api()
-    linker = _linker(_register_sources(db_api, frame), m.settings())
+    tables = train.register_sources(db_api, frame)
+    settings = m.settings(train.link_type_for(tables), chosen.comparisons, chosen.blocking_rules)
+    linker = train.linker(tables, settings)
     with warnings.catch_warnings():
         # Splink warns when a sampled estimate rests on few pairs; the report says "estimated".
         warnings.simplefilter("ignore", UserWarning)
@@ -112,43 +81,34 @@ def blocking_counts(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [
         {
             "rule": str(record["blocking_rule"]),
+            "name": name,
             "comparisons": int(record["marginal_comparison_count"]),
             "cumulative": int(record["cumulative_comparison_count"]),
             "estimated": bool(record["is_estimate"]),
         }
-        for record in records_
+        for name, record in zip(chosen.blocking_rules, records_, strict=True)
     ]
 
 
 def train_model(frame: pd.DataFrame, config: LinkageConfig) -> dict[str, Any]:
-    """Train the model (seeded) on the embedded training engine and return it as JSON.
+    """Train the model this batch's profile calls for (seeded) and return it as JSON.
 
-    Training always runs in-process on DuckDB, whatever engine scores the pairs: its EM is fast
-    on one machine, numerically steadier than Spark's on sparse levels, and it gives both
-    engines bit-identical parameters, so Spark and DuckDB produce the same clusters. Large
-    inputs are trained on a seeded sample.
+    Training runs in-process on DuckDB whatever engine scores the pairs (see ``train``), on a
+    seeded sample of large inputs.
 
     Args:
         frame: Linkage columns from ``prepare.prepare``.
         config: Seed and sampling.
 
     Returns:
-        The trained Splink model.
+        The trained Splink model, with the data profile and model design it was built from.
     """
-    sample = frame
-    if len(frame) > config.training_sample:
-        sample = frame.sample(n=config.training_sample, random_state=config.seed)
-        sample = sample.sort_values(m.UID, kind="stable").reset_index(drop=True)
-    db_api = engine.training_db_api()
-    linker = _linker(_register_sources(db_api, sample), m.settings())
-    _train(linker, config)
-    model = json.loads(json.dumps(linker.misc.save_model_to_json()))
-    # A random per-linker id; dropping it makes the saved model a pure function of the inputs.
-    model.pop("linker_uid", None)
-    return model
+    return train.train(frame, config.seed, config.u_max_pairs, config.training_sample)
 
 
-def with_parameters(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
+def with_parameters(
+    trained: dict[str, Any], dialect: str, link_type: str = "link_and_dedupe"
+) -> dict[str, Any]:
     """Our model's settings in an engine's SQL dialect, carrying trained parameters.
 
     A saved model's SQL is written in the dialect it was trained in (DuckDB quotes identifiers
@@ -157,13 +117,18 @@ def with_parameters(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
     level.
 
     Args:
-        trained: A model saved by ``train_model`` (or any model of ``model.settings()``).
+        trained: A model saved by ``train_model``: its design says which comparisons and
+            rules it has.
         dialect: ``duckdb`` or ``spark``.
+        link_type: For the batch being scored: ``dedupe_only`` when it holds one source.
 
     Returns:
         A settings dict for ``Linker`` with the trained probabilities.
     """
-    fresh = m.settings().create_settings_dict(dialect)
+    chosen = train.design_of(trained)
+    fresh = m.settings(link_type, chosen.comparisons, chosen.blocking_rules).create_settings_dict(
+        dialect
+    )
     fresh["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
     for target, source in zip(fresh["comparisons"], trained["comparisons"], strict=True):
         levels = zip(target["comparison_levels"], source["comparison_levels"], strict=True)
@@ -172,6 +137,15 @@ def with_parameters(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
                 if learned.get(key) is not None:
                     level[key] = learned[key]
     return fresh
+
+
+def _no_edges(settings: dict[str, Any]) -> pd.DataFrame:
+    names = [c["output_column_name"] for c in settings["comparisons"]]
+    columns = ["unique_id_l", "unique_id_r", "match_weight"]
+    columns += [f"{prefix}_{name}" for name in names for prefix in ("gamma", "bf")]
+    return pd.DataFrame({c: pd.Series(dtype=float) for c in columns}).astype(
+        {"unique_id_l": str, "unique_id_r": str}
+    )
 
 
 def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scored:
@@ -187,16 +161,22 @@ def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scor
         ``unique_id_l``, ``unique_id_r``, ``match_weight``, per-comparison ``gamma_*`` and ``bf_*``.
     """
     model = config.trained_model or train_model(frame, config)
-    settings = with_parameters(model, db_api.sql_dialect.sql_dialect_str)
+    tables = train.register_sources(db_api, frame)
+    settings = with_parameters(
+        model, db_api.sql_dialect.sql_dialect_str, train.link_type_for(tables)
+    )
     # Scored pairs keep ids, weights, gammas and Bayes factors only: carrying both sides' name,
     # email, phone and address through prediction and back to pandas roughly doubles its cost.
     settings["retain_matching_columns"] = False
-    linker = _linker(_register_sources(db_api, frame), settings)
+    if not settings["blocking_rules_to_generate_predictions"]:
+        # No rule fits this data within budget; Splink would compare every pair instead.
+        return Scored(model=model, edges=_no_edges(settings))
+    linker = train.linker(tables, settings)
     floor = min(MIN_EDGE_MATCH_WEIGHT, config.match_weight_threshold)
     predictions = linker.inference.predict(threshold_match_weight=floor)
     edges = engine.to_pandas(predictions)
     keep = ["unique_id_l", "unique_id_r", "match_weight"] + [
-        c for c in edges.columns if c.startswith(("gamma_", "bf_", "tf_"))
+        c for c in edges.columns if c.startswith(("gamma_", "bf_", "mw_", "tf_"))
     ]
     edges = edges[keep].sort_values(["unique_id_l", "unique_id_r"], kind="stable")
     # Engines sum the same terms in different orders; rounding keeps a last-bit difference from
@@ -206,5 +186,5 @@ def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scor
     return Scored(
         model=model,
         edges=edges.reset_index(drop=True),
-        blocking_counts=blocking_counts(frame) if config.blocking_analysis else [],
+        blocking_counts=blocking_counts(frame, model) if config.blocking_analysis else [],
     )
