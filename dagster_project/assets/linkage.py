@@ -25,6 +25,7 @@ def customer_clusters(
     save_json(
         warehouse.warehouse, context.run.run_id, "linkage_diagnostics.json", result.diagnostics
     )
+    design = result.diagnostics.get("design", {})
     return dg.Output(
         result,
         metadata={
@@ -34,5 +35,12 @@ def customer_clusters(
             "largest_cluster": result.largest_cluster,
             "oversized_clusters_split": len(result.oversized),
             "model": dg.MetadataValue.path(str(model_path)),
+            "model_design": result.diagnostics.get("design_summary", "no model (under 2 records)"),
+            "comparisons": ", ".join(design.get("comparisons", [])),
+            "absent_attributes": ", ".join(design.get("absent", [])),
+            "link_type": design.get("link_type", ""),
+            "design_notes": dg.MetadataValue.md(
+                "\n".join(f"- {note}" for note in design.get("notes", [])) or "none"
+            ),
         },
     )

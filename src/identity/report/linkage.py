@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from identity.report.charts import Bar, bar_chart
+from identity.report.design import design
 from identity.report.html import cards, esc, fmt_float, fmt_int, number, table
 
 _MAX_WATERFALLS = 10
@@ -15,6 +16,7 @@ def linkage(data: dict[str, Any]) -> str:
     if not data:
         return '<p class="empty">No linkage results for this run yet.</p>'
     parts = [_figures(data)]
+    parts.append("<h3>Data profile and model design</h3>" + design(data))
     parts.append("<h3>Model parameters</h3>" + _parameters(_dicts(data.get("parameters"))))
     parts.append(
         "<h3>Match weight distribution</h3>"
