@@ -1,14 +1,26 @@
-"""Accuracy: our linkage beside a plain Splink script, on the same generated files.
+"""Accuracy: our linkage beside a plain Splink script, on the same native files.
 
-``python -m identity.bench.accuracy`` (what ``make bench-accuracy`` runs) generates demo exports
-for several seeds and noise levels, then on each landing folder runs
+``python -m identity.bench.accuracy`` (what ``make bench-accuracy`` runs) scores two methods on
+each data set:
+
+- generated cases: demo exports for several seeds and noise levels (``identity.demo``);
+- public and derived data sets of ``identity.bench.public``: Febrl 1 as a Salesforce export,
+  Febrl 2 as a Square directory, and generator variants where sources lack emails, phones or
+  addresses, or stand alone.
+
+On each landing folder it runs
 
 - ``ours``: read, standardise and ``identity.linkage.link_and_cluster`` on DuckDB (the library
   functions the Dagster job calls, without publishing tables);
 - ``plain``: the afternoon Splink script of ``identity.bench.plain_splink`` on the same files;
 
-and scores both against the generator's ``truth.csv`` (pairwise and B-cubed). It prints the table
-and rewrites the accuracy section of BENCHMARKS.md with the command, machine and date.
+and scores both against the data set's ``truth.csv`` (pairwise and B-cubed). A method that fails
+on a data set is a row with its error, not the end of the benchmark. It prints the table and
+rewrites the accuracy section of BENCHMARKS.md with the command, machine and date.
+
+Examples:
+    python -m identity.bench.accuracy --datasets febrl1 --no-write   # Febrl 1 only
+    python -m identity.bench.accuracy --cases 7:1                    # one generated case
 """
 
 from __future__ import annotations
@@ -22,42 +34,56 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
-from identity import demo, engine, evaluate
+from identity import engine, evaluate
 from identity import schema as s
+from identity.bench import public
+from identity.bench.cases import CASES, GENERATED, VARIANT_SEED, Case, select_cases
 from identity.bench.plain_splink import read_landing, run_plain_splink
 from identity.linkage import link_and_cluster
 from identity.stages import read_landing_source, standardise_sources
 
+logger = logging.getLogger(__name__)
+
 PEOPLE = 2000
-# Several seeds at the default noise (the acceptance figure), then cleaner and messier data.
-CASES: tuple[tuple[int, float], ...] = ((7, 1.0), (1, 1.0), (2, 1.0), (3, 1.0), (7, 0.5), (7, 2.0))
+# Longest error text kept in the table's failure list.
+ERROR_CHARS = 200
 BENCHMARKS = Path("BENCHMARKS.md")
 START, END = "<!-- accuracy:start -->", "<!-- accuracy:end -->"
 
 
 @dataclass(frozen=True)
 class Row:
-    """Scores of one method on one generated data set."""
+    """Scores of one method on one data set.
 
-    seed: int
-    noise: float
+    Attributes:
+        case: The data set.
+        records: Records in its truth.
+        method: ``"ours"`` or ``"plain Splink"``.
+        accuracy: The scores; None when the method (or writing the data set) failed.
+        seconds: The method's wall time.
+        error: Why it failed (``"ValueError: ..."``); empty when it did not.
+    """
+
+    case: Case
     records: int
     method: str
-    accuracy: evaluate.Accuracy
+    accuracy: evaluate.Accuracy | None
     seconds: float
+    error: str = ""
 
 
 def ours(landing: Path) -> pd.DataFrame:
     """Our pipeline's clusters for a landing folder (DuckDB).
 
     Args:
-        landing: A folder written by ``identity.demo.generate``.
+        landing: A folder of native exports (any of the four sources may be missing).
 
     Returns:
         ``record_key`` and ``cluster_id``.
@@ -72,28 +98,54 @@ def plain(landing: Path) -> pd.DataFrame:
     return run_plain_splink(read_landing(landing), engine.make_db_api("duckdb"))
 
 
-def measure(seed: int, noise: float, people: int, workdir: Path) -> list[Row]:
-    """Generate one data set and score both methods on it.
+RUNNERS: dict[str, Callable[[Path], pd.DataFrame]] = {"ours": ours, "plain Splink": plain}
+
+
+def describe(error: BaseException) -> str:
+    """An error as one table-safe line: its type and the first line of its message."""
+    lines = str(error).strip().splitlines()
+    text = f"{type(error).__name__}: {lines[0] if lines else ''}".strip().rstrip(":")
+    text = text.replace("|", "/")
+    return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1] + "…"
+
+
+def measure(
+    case: Case,
+    people: int,
+    workdir: Path,
+    runners: dict[str, Callable[[Path], pd.DataFrame]] | None = None,
+) -> list[Row]:
+    """Write one data set and score each method on it.
+
+    A method that raises is recorded as a row with its error (and the traceback is logged),
+    so that one crash does not lose the other methods' and data sets' figures.
 
     Args:
-        seed: Generator seed.
-        noise: Generator noise multiplier.
-        people: True people to generate.
+        case: The data set.
+        people: True people to generate (generated cases and variants).
         workdir: Where the landing folder goes.
+        runners: Method name to clustering function; ``RUNNERS`` by default.
 
     Returns:
         One row per method.
     """
-    landing = workdir / f"seed{seed}_noise{noise:g}"
-    demo.generate(people, landing, seed=seed, noise=noise)
-    truth = evaluate.read_truth(landing / demo.TRUTH_FILE)
+    runners = RUNNERS if runners is None else runners
+    landing = workdir / case.folder
+    try:
+        truth = evaluate.read_truth(case.write(landing, people))
+    except Exception as error:  # a data set that cannot be written fails both methods
+        logger.warning("%s: writing the data set failed", case.label, exc_info=True)
+        return [Row(case, 0, method, None, 0.0, describe(error)) for method in runners]
     rows = []
-    for method, run in (("ours", ours), ("plain Splink", plain)):
+    for method, run in runners.items():
         started = time.perf_counter()
-        clusters = run(landing)
+        try:
+            accuracy, error = evaluate.score(run(landing), truth), ""
+        except Exception as failure:  # recorded in the table; see the docstring
+            logger.warning("%s: %s failed", case.label, method, exc_info=True)
+            accuracy, error = None, describe(failure)
         seconds = time.perf_counter() - started
-        accuracy = evaluate.score(clusters, truth)
-        rows.append(Row(seed, noise, len(truth), method, accuracy, seconds))
+        rows.append(Row(case, len(truth), method, accuracy, seconds, error))
     return rows
 
 
@@ -109,63 +161,128 @@ def machine() -> str:
     return f"`{system}`, {os.cpu_count()} cores, {ram:.0f} GB RAM"
 
 
+def _cell(value: float | int | None, spec: str) -> str:
+    return "" if value is None else format(value, spec)
+
+
 def table(rows: list[Row]) -> str:
-    """The rows as a markdown table, each data set's methods side by side."""
+    """The rows as a markdown table, each data set's methods side by side.
+
+    ``records`` is the data set's truth; ``scored`` the records a method returned that are in
+    it (ours leaves out the records standardisation quarantines). Failed runs say so, and
+    ``failures`` gives their errors.
+    """
     lines = [
-        "| seed | noise | records | method | precision | recall | F1 | B-cubed F1 | seconds |",
-        "| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| data set | seed | noise | records | method | scored | precision | recall | F1 "
+        "| B-cubed F1 | seconds |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
-        a = row.accuracy
+        c, a = row.case, row.accuracy
+        head = (
+            f"| {c.dataset} | {_cell(c.seed, 'd')} | {_cell(c.noise, 'g')} | {row.records:,} "
+            f"| {row.method} "
+        )
+        if a is None:
+            lines.append(head + f"| | failed | | | | {row.seconds:.0f} |")
+            continue
         lines.append(
-            f"| {row.seed} | {row.noise:g} | {row.records:,} | {row.method} | {a.precision:.4f} "
-            f"| {a.recall:.4f} | **{a.f1:.4f}** | {a.bcubed_f1:.4f} | {row.seconds:.0f} |"
+            head + f"| {a.records:,} | {a.precision:.4f} | {a.recall:.4f} | **{a.f1:.4f}** "
+            f"| {a.bcubed_f1:.4f} | {row.seconds:.0f} |"
         )
     return "\n".join(lines)
 
 
+def failures(rows: list[Row]) -> str:
+    """One markdown bullet per failed run, with its error; empty when nothing failed."""
+    return "\n".join(
+        f"- {row.case.label}, {row.method}: `{row.error}`" for row in rows if row.accuracy is None
+    )
+
+
+def _paired(rows: list[Row]) -> list[tuple[Row, Row]]:
+    """(ours, plain Splink) rows of each data set where both methods gave scores."""
+    scored = [row for row in rows if row.accuracy is not None]
+    plain_rows = {row.case: row for row in scored if row.method != "ours"}
+    return [
+        (row, plain_rows[row.case])
+        for row in scored
+        if row.method == "ours" and row.case in plain_rows
+    ]
+
+
+def _f1(row: Row) -> float:
+    assert row.accuracy is not None
+    return row.accuracy.f1
+
+
 def summary(rows: list[Row]) -> str:
-    """Mean pairwise F1 per method at the default noise, and our margin over plain Splink."""
-    default = [row for row in rows if row.noise == 1.0]
-    if not default:
-        return ""
-    means = {}
-    for method in ("ours", "plain Splink"):
-        scores = [row.accuracy.f1 for row in default if row.method == method]
-        means[method] = sum(scores) / len(scores)
-    pairs = zip(
-        [r for r in default if r.method == "ours"],
-        [r for r in default if r.method != "ours"],
-        strict=True,
-    )
-    margin = min(o.accuracy.f1 - p.accuracy.f1 for o, p in pairs)
-    return (
-        f"At the default noise (1.0), mean pairwise F1 is {means['ours']:.4f} for our pipeline "
-        f"and {means['plain Splink']:.4f} for plain Splink; the smallest per-seed margin is "
-        f"{margin:+.4f}."
-    )
+    """Mean pairwise F1 per method at the default noise, our margins, and failed runs."""
+    pairs = _paired(rows)
+    default = [(o, p) for o, p in pairs if o.case.dataset == GENERATED and o.case.noise == 1.0]
+    parts = []
+    if default:
+        ours_mean = sum(_f1(o) for o, _ in default) / len(default)
+        plain_mean = sum(_f1(p) for _, p in default) / len(default)
+        margin = min(_f1(o) - _f1(p) for o, p in default)
+        parts.append(
+            f"At the default noise (1.0), mean pairwise F1 is {ours_mean:.4f} for our pipeline "
+            f"and {plain_mean:.4f} for plain Splink; the smallest per-seed margin is "
+            f"{margin:+.4f}."
+        )
+    others = [(o, p) for o, p in pairs if o.case.dataset != GENERATED]
+    if others:
+        behind = [o.case.dataset for o, p in others if _f1(o) < _f1(p)]
+        parts.append(
+            f"On the public and derived data sets where both ran, our pairwise F1 is at least "
+            f"plain Splink's on {len(others) - len(behind)} of {len(others)}"
+            + (f" (behind on {', '.join(behind)})." if behind else ".")
+        )
+    failed = sum(row.accuracy is None for row in rows)
+    if failed:
+        parts.append(f"{failed} run(s) failed; their errors are listed below the table.")
+    return " ".join(parts)
+
+
+def _dataset_lines(rows: list[Row]) -> list[str]:
+    named = dict.fromkeys(row.case.dataset for row in rows if row.case.dataset != GENERATED)
+    return [f"- `{name}`: {public.DATASETS[name].description}." for name in named]
 
 
 def section(rows: list[Row], command: str, people: int, wall: float) -> str:
     """The markdown written between the accuracy markers of BENCHMARKS.md."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    datasets = _dataset_lines(rows)
+    about = []
+    if datasets:
+        about = [
+            "",
+            "Data sets besides `generated` (`identity.bench.public`; generator variants at seed "
+            f"{VARIANT_SEED}, noise 1):",
+            "",
+            *datasets,
+        ]
+    listed = failures(rows)
     return "\n".join(
         [
             f"Command: `{command}`  ",
             f"Machine: {machine()}  ",
             f"Date: {when}; whole benchmark {wall / 60:.1f} min (load average at the end {load})",
             "",
-            f"{people:,} generated people per data set (`identity.demo.generate`); both methods "
-            "read the same files and are scored against `truth.csv` with `identity.evaluate` "
-            "(pairwise: pairs of records put in one customer; B-cubed: per record). Ours is the "
-            "library's read, standardise and link stages on DuckDB; plain Splink is "
-            "`identity.bench.plain_splink` (Splink's default comparisons, light cleaning). "
-            "Seconds are each method's own wall time on a shared machine.",
+            f"{people:,} generated people per generated data set (`identity.demo.generate`); "
+            "both methods read the same native files and are scored against the data set's "
+            "`truth.csv` with `identity.evaluate` (pairwise: pairs of records put in one "
+            "customer; B-cubed: per record). Ours is the library's read, standardise and link "
+            "stages on DuckDB; plain Splink is `identity.bench.plain_splink` (Splink's default "
+            "comparisons on the columns that hold values, light cleaning). Seconds are each "
+            "method's own wall time on a shared machine.",
+            *about,
             "",
             table(rows),
             "",
             summary(rows),
+            *(["", "Failed runs:", "", listed] if listed else []),
         ]
     )
 
@@ -178,40 +295,51 @@ def write_section(text: str, path: Path = BENCHMARKS) -> None:
     path.write_text(f"{head}{START}\n{text}\n{END}{tail}", "utf-8")
 
 
-def _case(text: str) -> tuple[int, float]:
-    seed, _, noise = text.partition(":")
-    return int(seed), float(noise or 1.0)
+def _progress(row: Row) -> str:
+    a = row.accuracy
+    if a is None:
+        return f"{row.case.label} {row.method:>12}: failed: {row.error}"
+    return (
+        f"{row.case.label} {row.method:>12}: P {a.precision:.4f} R {a.recall:.4f} "
+        f"F1 {a.f1:.4f} B3 {a.bcubed_f1:.4f} ({row.seconds:.0f}s)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print (and by default record) the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=PEOPLE)
+    default_cases = ",".join(f"{seed}:{noise:g}" for seed, noise in CASES)
     parser.add_argument(
         "--cases",
-        default=",".join(f"{seed}:{noise:g}" for seed, noise in CASES),
-        help="comma-separated seed:noise pairs (default %(default)s)",
+        help=f"generated seed:noise pairs, comma-separated, or none (default {default_cases}); "
+        "given alone, no other data set runs",
+    )
+    parser.add_argument(
+        "--datasets",
+        help=f"public and derived data sets, comma-separated, all or none (default all: "
+        f"{', '.join(public.DATASETS)}); given alone, no generated case runs",
     )
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     warnings.filterwarnings("ignore", category=UserWarning)
-    cases = [_case(text) for text in args.cases.split(",") if text]
+    try:
+        cases = select_cases(args.cases, args.datasets)
+    except ValueError as error:
+        parser.error(str(error))
     rows: list[Row] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench_accuracy_") as tmp:
-        for seed, noise in cases:
-            for row in measure(seed, noise, args.people, Path(tmp)):
+        for case in cases:
+            for row in measure(case, args.people, Path(tmp)):
                 rows.append(row)
-                a = row.accuracy
-                print(
-                    f"seed {seed} noise {noise:g} {row.method:>12}: P {a.precision:.4f} "
-                    f"R {a.recall:.4f} F1 {a.f1:.4f} B3 {a.bcubed_f1:.4f} ({row.seconds:.0f}s)",
-                    flush=True,
-                )
+                print(_progress(row), flush=True)
     print()
     print(table(rows))
     print(summary(rows))
+    if failures(rows):
+        print(f"\nFailed runs:\n{failures(rows)}")
     if not args.no_write:
         argv_text = " ".join(argv if argv is not None else sys.argv[1:])
         command = "make bench-accuracy"

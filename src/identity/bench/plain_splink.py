@@ -3,6 +3,10 @@
 Default comparisons from Splink's library, light cleaning (trim, lower-case, digits-only phones,
 parsed dates), the tutorial's training recipe. It reads the same native files through our
 readers, since parsing vendor quirks is not what is being compared.
+
+The script is written for one data set at a time, so, as its author would on data without
+emails or phones, it keeps only the comparisons, blocking rules and training steps whose
+columns hold values (``settings_for``, ``run_plain_splink``).
 """
 
 from __future__ import annotations
@@ -21,25 +25,61 @@ from identity.readers import read_source
 
 logger = logging.getLogger(__name__)
 
-SETTINGS = SettingsCreator(
-    link_type="dedupe_only",
-    comparisons=[
-        cl.NameComparison("first_name"),
-        cl.NameComparison("last_name"),
-        cl.EmailComparison("email"),
-        cl.ExactMatch("phone"),
-        cl.DateOfBirthComparison("dob", input_is_string=True),
-        cl.PostcodeComparison("postcode"),
-        cl.ExactMatch("city").configure(term_frequency_adjustments=True),
-    ],
-    blocking_rules_to_generate_predictions=[
-        block_on("first_name", "last_name"),
-        block_on("email"),
-        block_on("phone"),
-        block_on("dob"),
-        block_on("postcode"),
-    ],
+# (columns a comparison reads, the comparison); the afternoon script's full list.
+COMPARISONS: tuple[tuple[tuple[str, ...], Any], ...] = (
+    (("first_name",), cl.NameComparison("first_name")),
+    (("last_name",), cl.NameComparison("last_name")),
+    (("email",), cl.EmailComparison("email")),
+    (("phone",), cl.ExactMatch("phone")),
+    (("dob",), cl.DateOfBirthComparison("dob", input_is_string=True)),
+    (("postcode",), cl.PostcodeComparison("postcode")),
+    (("city",), cl.ExactMatch("city").configure(term_frequency_adjustments=True)),
 )
+BLOCKING: tuple[tuple[str, ...], ...] = (
+    ("first_name", "last_name"),
+    ("email",),
+    ("phone",),
+    ("dob",),
+    ("postcode",),
+)
+# Deterministic rules for the prior: the script's own two, when their columns exist.
+PRIOR_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("email",), "l.email = r.email"),
+    (("first_name", "last_name"), "l.first_name = r.first_name and l.last_name = r.last_name"),
+)
+# EM sessions: names first (trains everything else), then the first of these that exists and
+# trains (trains the names).
+SECOND_EM_BLOCKS: tuple[str, ...] = ("dob", "postcode", "email", "phone")
+
+
+def filled_columns(frame: pd.DataFrame) -> set[str]:
+    """Columns of ``frame`` with at least one value."""
+    return {column for column in frame.columns if frame[column].notna().any()}
+
+
+def settings_for(columns: set[str]) -> SettingsCreator:
+    """The script's settings, keeping only comparisons and blocking rules on ``columns``.
+
+    Args:
+        columns: Columns that hold values (``filled_columns``).
+
+    Returns:
+        Splink settings for a dedupe.
+
+    Raises:
+        ValueError: No comparison or no blocking rule is left.
+    """
+    comparisons = [c for needs, c in COMPARISONS if set(needs) <= columns]
+    blocking = [block_on(*needs) for needs in BLOCKING if set(needs) <= columns]
+    if not comparisons or not blocking:
+        raise ValueError(
+            f"plain Splink has nothing to compare or block on; filled columns: {sorted(columns)}"
+        )
+    return SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=comparisons,
+        blocking_rules_to_generate_predictions=blocking,
+    )
 
 
 def light_clean(records: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +123,24 @@ def read_landing(landing: Path) -> pd.DataFrame:
     return light_clean(pd.concat([f for f in frames if not f.empty], ignore_index=True))
 
 
+def _second_em_session(training: Any, blocks: list[str]) -> None:
+    """EM blocked on the first of ``blocks`` that trains; the next when one fails.
+
+    A sparse column can leave a comparison level unobserved in its session (Splink raises
+    rather than store an m of 0); the script's author would then block on something else.
+    """
+    failure: ValueError | None = None
+    for column in blocks:
+        try:
+            training.estimate_parameters_using_expectation_maximisation(block_on(column))
+            return
+        except ValueError as error:
+            logger.warning("plain Splink: EM blocked on %s failed (%s)", column, error)
+            failure = error
+    if failure is not None:
+        raise failure
+
+
 def run_plain_splink(frame: pd.DataFrame, db_api: Any, seed: int = 42) -> pd.DataFrame:
     """Train and cluster with the plain recipe.
 
@@ -94,15 +152,19 @@ def run_plain_splink(frame: pd.DataFrame, db_api: Any, seed: int = 42) -> pd.Dat
     Returns:
         ``record_key`` and ``cluster_id`` for every record.
     """
-    linker = Linker(engine.register(db_api, frame, "plain_input"), SETTINGS, log_level=40)
+    columns = filled_columns(frame)
+    settings = settings_for(columns)
+    linker = Linker(engine.register(db_api, frame, "plain_input"), settings, log_level=40)
     training = linker.training
-    training.estimate_probability_two_random_records_match(
-        ["l.email = r.email", "l.first_name = r.first_name and l.last_name = r.last_name"],
-        recall=0.7,
-    )
+    prior_rules = [rule for needs, rule in PRIOR_RULES if set(needs) <= columns]
+    if prior_rules:
+        training.estimate_probability_two_random_records_match(prior_rules, recall=0.7)
     training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
-    training.estimate_parameters_using_expectation_maximisation(block_on("first_name", "last_name"))
-    training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    if {"first_name", "last_name"} <= columns:
+        training.estimate_parameters_using_expectation_maximisation(
+            block_on("first_name", "last_name")
+        )
+    _second_em_session(training, [c for c in SECOND_EM_BLOCKS if c in columns])
     predictions = linker.inference.predict(threshold_match_probability=0.9)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=0.95
