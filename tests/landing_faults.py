@@ -248,15 +248,23 @@ def _plant_source(landing: Path, system: str, base: int) -> list[Planted]:
     new, old = _UPDATED.get(system, ("", ""))
     dup_email = f"ottoline.dup.{system}@fairweather.org"
     cases: list[tuple[str, str | None, Row, str | None]] = []
+    # One name alone is no identifier (a first and a last name together would be), so the rows
+    # that must be quarantined carry only the first name beside their junk.
+    first_only = {"first": name["first"]}
     for kind, reason, n, values in [
-        ("no usable identifier", NO_IDENTIFIER, 1, name),
-        ("unparseable date", NO_IDENTIFIER, 2, {**name, "dob": "1985-13-45"}),
-        ("garbage email", NO_IDENTIFIER, 3, {**name, "email": "ottoline at fairweather dot"}),
+        ("no usable identifier", NO_IDENTIFIER, 1, first_only),
+        ("unparseable date", NO_IDENTIFIER, 2, {**first_only, "dob": "1985-13-45"}),
+        (
+            "garbage email",
+            NO_IDENTIFIER,
+            3,
+            {**first_only, "email": "ottoline at fairweather dot"},
+        ),
         (
             "placeholder email and phone",
             NO_IDENTIFIER,
             4,
-            {**name, "email": "test@test.com", "phone": "0000000000"},
+            {**first_only, "email": "test@test.com", "phone": "0000000000"},
         ),
         (
             "repaired garbage email",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from identity import evaluate
+from identity import demo, evaluate
 from identity import schema as s
 from identity.bench import accuracy, cases, public, variants
 from identity.demo import crm, pos
@@ -199,11 +199,23 @@ def test_variant_truth_matches_its_records_and_readers_quarantine_only_deletions
             assert not list((landing / system).glob("items-*"))
 
 
-def test_single_source_variants_keep_the_whole_source(variant_landings: dict[str, Path]) -> None:
-    base = _records(_read(variant_landings["crm-no-email"]))
+@pytest.fixture(scope="module")
+def plain_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    landing = tmp_path_factory.mktemp("plain")
+    demo.generate(VARIANT_PEOPLE, landing, seed=VARIANT_SEED, with_transactions=False)
+    return landing
+
+
+def test_single_source_variants_hold_every_persons_records(
+    variant_landings: dict[str, Path], plain_landing: Path
+) -> None:
+    everyone = evaluate.read_truth(plain_landing / "truth.csv")
     for system in s.SOURCE_SYSTEMS:
-        alone = _records(_read(variant_landings[f"{system}-only"]))
-        assert len(alone) == (base[s.SOURCE_SYSTEM] == system).sum()
+        truth = evaluate.read_truth(variant_landings[f"{system}-only"] / "truth.csv")
+        assert (truth[s.SOURCE_SYSTEM] == system).all()
+        # Every person's records, now duplicates within the one source.
+        assert len(truth) == len(everyone)
+        assert truth["entity_id"].value_counts().gt(1).sum() > VARIANT_PEOPLE / 3
 
 
 def _customer_files(landing: Path, system: str) -> list[Path]:
@@ -222,12 +234,15 @@ def test_store_directory_has_names_and_phones_only(variant_landings: dict[str, P
     assert others[s.EMAIL].notna().any() and others[s.POSTAL_CODE].notna().any()
 
 
-def test_crm_without_emails_keeps_every_contact(variant_landings: dict[str, Path]) -> None:
+def test_crm_without_emails_keeps_every_contact(
+    variant_landings: dict[str, Path], plain_landing: Path
+) -> None:
     records = _records(_read(variant_landings["crm-no-email"]))
     contacts = records[records[s.SOURCE_SYSTEM] == "crm"]
     assert contacts[s.EMAIL].isna().all()
     assert contacts[s.PHONE].notna().any() or contacts[s.MOBILE_PHONE].notna().any()
-    assert len(contacts) == len(_records(_read(variant_landings["crm-only"])))
+    plain = _records(_read(plain_landing))
+    assert len(contacts) == (plain[s.SOURCE_SYSTEM] == "crm").sum()
     assert records.loc[records[s.SOURCE_SYSTEM] != "crm", s.EMAIL].notna().any()
 
 

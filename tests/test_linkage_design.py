@@ -179,3 +179,23 @@ def test_rule_coverage_counts_pairs_both_sides_can_satisfy():
     rule = [c for c in m.DETERMINISTIC_CATALOG if c.name == "full_name_dob"]
     assert train.rule_coverage(frame, rule) == pytest.approx(0.25)
     assert train.rule_coverage(frame, []) == 0.0
+
+
+def test_full_name_frequency_comes_from_its_parts_not_from_its_duplicates():
+    from identity.linkage.frequencies import RECORDS_PER_PERSON, TF_FULL, full_name_frequencies
+
+    rows = []
+    # "ana lopez" twice (one person's two records), and eight other people.
+    for i, (first, last) in enumerate(
+        [("ana", "lopez"), ("ana", "lopez")] + [(f"p{i}", f"q{i}") for i in range(8)]
+    ):
+        rows.append({m.UID: str(i), "source_system": "crm", m.FIRST: first, m.LAST: last})
+    frame = _frame(rows)
+    frame[m.FULL] = frame[m.FIRST] + " " + frame[m.LAST]
+    table = full_name_frequencies(frame).set_index(m.FULL)[TF_FULL]
+    joint = 2 / 10
+    parts = (2 / 10) * (2 / 10)
+    assert table["ana lopez"] == pytest.approx(max(parts, joint / RECORDS_PER_PERSON))
+    assert table["ana lopez"] < joint
+    assert table["p0 q0"] == pytest.approx(max(0.01, 0.1 / RECORDS_PER_PERSON))
+    assert list(table.index) == sorted(table.index)

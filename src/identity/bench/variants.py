@@ -210,12 +210,16 @@ class Variant:
         description: One line for BENCHMARKS.md.
         sources: Sources kept; the others' exports are removed.
         edits: Per source, the rewrites applied in order to each of its customer exports.
+        single_source: Generate every record into this one source (``demo.generate``'s
+            ``single_source``), so it holds each person's duplicates, as a team with one tool
+            has them.
     """
 
     name: str
     description: str
     sources: tuple[str, ...] = s.SOURCE_SYSTEMS
     edits: dict[str, tuple[Edit, ...]] = field(default_factory=dict)
+    single_source: str | None = None
 
 
 VARIANTS: dict[str, Variant] = {
@@ -233,7 +237,12 @@ VARIANTS: dict[str, Variant] = {
             edits={"social": (name_and_email_form,)},
         ),
         *(
-            Variant(f"{source}-only", f"generated; the {source} exports only", sources=(source,))
+            Variant(
+                f"{source}-only",
+                f"generated; every record in the {source} exports alone (about two per person)",
+                sources=(source,),
+                single_source=source,
+            )
             for source in s.SOURCE_SYSTEMS
         ),
         Variant(
@@ -313,5 +322,8 @@ def write_variant(name: str, landing: Path, people: int, seed: int) -> Path:
     """
     if name not in VARIANTS:
         raise KeyError(f"unknown variant {name!r}; expected one of {sorted(VARIANTS)}")
-    demo.generate(people, landing, seed=seed, with_transactions=False)
+    variant = VARIANTS[name]
+    demo.generate(
+        people, landing, seed=seed, with_transactions=False, single_source=variant.single_source
+    )
     return derive_variant(name, landing)

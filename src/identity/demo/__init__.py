@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from identity import schema as s
@@ -86,6 +86,7 @@ def generate(
     seed: int = 42,
     noise: float = 1.0,
     with_transactions: bool = True,
+    single_source: str | None = None,
 ) -> GenerateSummary:
     """Write demo exports of all four source systems and the truth.
 
@@ -96,20 +97,27 @@ def generate(
         seed: Seed of every random choice.
         noise: Error-rate multiplier: 0 gives clean copies, 1 realistic data, 2 very messy.
         with_transactions: Also write Shopify orders and Square item sales.
+        single_source: Write every record into this one source system, as a team with one
+            tool has it: each person's records (about two) become duplicates in that tool.
 
     Returns:
         Counts and paths of what was written.
 
     Raises:
-        ValueError: ``people`` is below 1 or ``noise`` is negative.
+        ValueError: ``people`` is below 1, ``noise`` is negative, or ``single_source`` is
+            not a source system.
     """
     if people < 1:
         raise ValueError(f"people must be at least 1, got {people}")
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise}")
+    if single_source is not None and single_source not in s.SOURCE_SYSTEMS:
+        raise ValueError(f"single_source must be one of {', '.join(s.SOURCE_SYSTEMS)}")
     out = Path(out)
     population = build_population(people, seed)
     records = build_records(population, seed, noise)
+    if single_source is not None:
+        records = [replace(record, source=single_source) for record in records]
     files: list[Path] = []
     truth_rows: list[list[str]] = []
     counts: dict[str, int] = {}

@@ -12,6 +12,7 @@ import pandas as pd
 from identity import engine
 from identity.linkage import model as m
 from identity.linkage import train
+from identity.linkage.frequencies import full_name_frequencies, register_frequencies
 
 logger = logging.getLogger(__name__)
 
@@ -172,6 +173,7 @@ def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scor
         # No rule fits this data within budget; Splink would compare every pair instead.
         return Scored(model=model, edges=_no_edges(settings))
     linker = train.linker(tables, settings)
+    register_frequencies(linker, db_api, full_name_frequencies(frame))
     floor = min(MIN_EDGE_MATCH_WEIGHT, config.match_weight_threshold)
     predictions = linker.inference.predict(threshold_match_weight=floor)
     edges = engine.to_pandas(predictions)

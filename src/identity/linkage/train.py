@@ -23,6 +23,7 @@ from splink.blocking_analysis import count_comparisons_from_blocking_rules
 from identity import engine
 from identity.linkage import model as m
 from identity.linkage.design import ModelDesign, design
+from identity.linkage.frequencies import full_name_frequencies, register_frequencies
 from identity.linkage.profile import ATTRIBUTES, DataProfile, profile
 
 logger = logging.getLogger(__name__)
@@ -225,18 +226,34 @@ def trained_recall(model: dict[str, Any], rules: tuple[str, ...]) -> float | Non
     return 1.0 - missed
 
 
-def _train_em(trainer: Linker, chosen: ModelDesign) -> list[str]:
-    """Run the design's EM passes; a pass that fails is skipped with a note, never fatal."""
+def _train_em(
+    trainer: Linker, tables: list[Any], chosen: ModelDesign, db_api: Any, names: pd.DataFrame
+) -> tuple[Linker, list[str]]:
+    """Run the design's EM passes; a pass that fails is skipped with a note, never fatal.
+
+    Returns:
+        The linker holding the trained model (a rebuilt one if a pass failed) and the notes.
+    """
+    start = trainer.misc.save_model_to_json()
+    done: list[Any] = []
     notes = []
     for name, rule in zip(chosen.em_passes, m.em_rules(chosen.em_passes), strict=True):
         try:
             trainer.training.estimate_parameters_using_expectation_maximisation(rule)
+            done.append(rule)
         except Exception as error:  # noqa: BLE001  (Splink raises several kinds; see note)
             # A pass with too few pairs, or a level that underflows, loses only that pass:
-            # the others still train, and untrained levels keep their defaults.
+            # the others still train, and untrained levels keep their defaults. Splink leaves
+            # a failed pass's linker without the comparisons that pass had set aside, so the
+            # linker is rebuilt from before the first pass and the passes that worked are run
+            # again: the model is then exactly what it would be without the failed pass.
             logger.warning("EM pass %s skipped: %s", name, type(error).__name__)
             notes.append(f"training pass on {name} skipped: {type(error).__name__}")
-    return notes
+            trainer = linker(tables, start)
+            register_frequencies(trainer, db_api, names)
+            for earlier in done:
+                trainer.training.estimate_parameters_using_expectation_maximisation(earlier)
+    return trainer, notes
 
 
 def default_m() -> dict[str, list[float]]:
@@ -280,8 +297,10 @@ def train(frame: pd.DataFrame, seed: int, u_max_pairs: float, sample_size: int) 
         link_type_for(tables), chosen.comparisons, chosen.blocking_rules, prior=prior
     )
     trainer = linker(tables, settings)
+    names = full_name_frequencies(sample)
+    register_frequencies(trainer, db_api, names)
     trainer.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
-    notes = _train_em(trainer, chosen)
+    trainer, notes = _train_em(trainer, tables, chosen, db_api, names)
     model = json.loads(json.dumps(trainer.misc.save_model_to_json()))
     # A random per-linker id; dropping it makes the saved model a pure function of the inputs.
     model.pop("linker_uid", None)
