@@ -101,12 +101,13 @@ def test_an_io_error_while_reading_is_retried_and_the_run_succeeds(
     assert materialization.metadata["records"].value == 1
 
 
-def test_an_unreadable_export_fails_at_once_naming_the_file(
+def test_an_unreadable_export_is_quarantined_whole_without_retry(
     tmp_path: Path, dagster_home: Path
 ) -> None:
     landing = tmp_path / "landing"
     (landing / "crm").mkdir(parents=True)
-    # A Shopify export dropped into the CRM folder: no retry will make it a Salesforce export.
+    # A Shopify export dropped into the CRM folder: no retry will make it a Salesforce export,
+    # and it must not stop the night: the file is quarantined whole, naming why.
     (landing / "crm" / "contacts.csv").write_text(
         "Customer ID,First Name,Last Name,Email\n'6800000020991,Pierre,Gauthier,p@x.fr\n",
         encoding="utf-8",
@@ -114,12 +115,11 @@ def test_an_unreadable_export_fails_at_once_naming_the_file(
     started = time.monotonic()
     with dg.DagsterInstance.get() as instance:
         result = _materialize_crm(landing, tmp_path / "warehouse", instance)
-    assert not result.success
+    assert result.success
     assert _events(result, "STEP_UP_FOR_RETRY") == []
     assert time.monotonic() - started < 30  # no retry delays
-    message = _failure_message(result)
-    (line,) = message.splitlines()
-    assert line.startswith(
-        "step crm_records failed: SourceFormatError: contacts.csv: line 1 has no column 'Id'"
-    )
-    assert "Pierre" not in message and "Gauthier" not in message
+    (materialization,) = result.asset_materializations_for_node("crm_records")
+    unreadable = materialization.metadata["unreadable_files"].value
+    assert "contacts.csv" in unreadable and "no column 'Id'" in unreadable
+    assert materialization.metadata["records"].value == 0
+    assert "Pierre" not in unreadable and "Gauthier" not in unreadable

@@ -1,6 +1,7 @@
 """One asset per source export folder, plus the optional transaction exports."""
 
 import dagster as dg
+import pandas as pd
 
 from dagster_project.resources import Warehouse
 from identity import schema as s
@@ -25,6 +26,11 @@ DESCRIPTIONS = {
 }
 
 
+def _table(frame: pd.DataFrame) -> str:
+    """A small table as markdown for the UI; file names and reasons only, no row content."""
+    return frame.to_markdown(index=False) if len(frame) else "none"
+
+
 def _source_asset(source_system: str) -> dg.AssetsDefinition:
     @dg.asset(
         name=f"{source_system}_records",
@@ -33,11 +39,16 @@ def _source_asset(source_system: str) -> dg.AssetsDefinition:
         description=DESCRIPTIONS[source_system],
         retry_policy=READ_RETRY,
     )
-    def _records(warehouse: Warehouse) -> dg.Output[SourceBatch]:
+    def _records(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Output[SourceBatch]:
         try:
             batch = read_landing_source(warehouse.landing, source_system)
         except SourceFormatError as error:
             raise _no_retry(error) from error
+        if len(batch.skipped) or len(batch.unreadable):
+            context.log.warning(
+                f"{source_system}: {len(batch.skipped)} file(s) skipped, "
+                f"{len(batch.unreadable)} quarantined whole as unreadable (see metadata)"
+            )
         return dg.Output(
             batch,
             metadata={
@@ -45,6 +56,8 @@ def _source_asset(source_system: str) -> dg.AssetsDefinition:
                 "rows_read": int(batch.files["rows_read"].sum()) if len(batch.files) else 0,
                 "records": len(batch.records),
                 "rows_quarantined_by_reader": len(batch.quarantine),
+                "skipped_files": dg.MetadataValue.md(_table(batch.skipped)),
+                "unreadable_files": dg.MetadataValue.md(_table(batch.unreadable)),
             },
         )
 

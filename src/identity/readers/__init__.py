@@ -17,10 +17,16 @@ Conventions downstream stages rely on:
   folder (the same export delivered twice) has all its rows quarantined, saying so.
 - Rows quarantined by the reader besides misaligned ones: a repeated header row (two exports
   joined), an id a spreadsheet turned into scientific notation (``7.41235E+12``), a mapped
-  value over 1,000 characters (no name or address is that long), a missing id, a deletion.
-- For every file, ``rows_read`` = records + quarantined rows; nothing is dropped silently.
-- A file that cannot be read at all raises ``SourceFormatError`` with ``file``, ``line`` and
-  ``column``, all three also in its message.
+  value over 1,000 characters (no name or address is that long), a missing id, a deletion,
+  a field over 4 MiB (that row only, its raw cut to a bounded size with a marker).
+- For every file, ``rows_read`` = records + quarantined rows, counting the file's physical
+  records; nothing is dropped silently.
+- A file that is not a readable export is quarantined as a whole: one row (``line`` where the
+  problem is, ``raw`` the file's name and size, never its content), counted as one row read,
+  and its ``SourceFormatError`` (``file``, ``line``, ``column``, message) is listed in
+  ``SourceBatch.unreadable``. Error messages never echo header cells that are not known column
+  names: a file without its header row has a customer's data there.
+- Clutter is skipped with a warning and listed in ``SourceBatch.skipped``.
 
 Every reader detects: UTF-8 with or without BOM, UTF-16 with BOM (LE/BE) or without (NUL
 pattern), stray cp1252 lines in UTF-8, NUL bytes, comma/tab/semicolon delimiters (or an Excel
@@ -34,7 +40,9 @@ Example:
 from __future__ import annotations
 
 import filecmp
+import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -42,15 +50,18 @@ import pandas as pd
 
 from identity.readers import crm, ecommerce, pos, social
 from identity.readers._assemble import FileResult, SourceSpec, gc_paused, read_customer_file
-from identity.readers._files import export_files, is_transaction_export
+from identity.readers._files import export_files, is_transaction_export, list_folder
 from identity.readers._model import (
     FILE_COLUMNS,
     READER_QUARANTINE_COLUMNS,
     SourceBatch,
     SourceFormatError,
     empty_batch,
+    skipped_frame,
+    unreadable_frame,
 )
 from identity.readers._parse import Reject
+from identity.readers._vocabulary import KNOWN_COLUMNS
 from identity.readers.transactions import TRANSACTION_COLUMNS, read_transactions
 from identity.schema import (
     RAW,
@@ -65,6 +76,8 @@ __all__ = [
     "TRANSACTION_COLUMNS",
     "SourceBatch",
     "SourceFormatError",
+    "export_files",
+    "is_transaction_export",
     "read_source",
     "read_transactions",
 ]
@@ -79,37 +92,57 @@ SPECS: dict[str, SourceSpec] = {
 def read_source(source_system: str, folder: Path) -> SourceBatch:
     """Read every customer export in a source's landing folder.
 
-    Files are read in name order; hidden files and the optional transaction exports (Shopify
-    ``orders_export*.csv``, Square ``items-*.csv``, see ``read_transactions``) are skipped.
+    Files are read in name order. Clutter (lock files, hidden files, empty or whitespace-only
+    files, dangling links) is skipped with a warning naming it, and listed in
+    ``SourceBatch.skipped``; the optional transaction exports (Shopify ``orders_export*.csv``,
+    Square ``items-*.csv``, see ``read_transactions``) are left to ``read_transactions``. A file
+    that is not a readable export of this source (binary, undecodable, the wrong vendor, no
+    recognisable header) is quarantined as a whole, one row saying why, and listed in
+    ``SourceBatch.unreadable``; the other files are read as usual.
 
     Args:
         source_system: ``"crm"``, ``"ecommerce"``, ``"pos"`` or ``"social"``.
         folder: ``<landing>/<source_system>``. A missing folder means nothing this run.
 
     Returns:
-        The records (``RAW_COLUMNS``), the quarantined rows with reasons, and one row per file
-        read with ``rows_read`` and ``rows_quarantined``.
+        The records (``RAW_COLUMNS``), the quarantined rows with reasons, one row per file
+        read with ``rows_read`` and ``rows_quarantined``, the skipped files and the files that
+        could not be read.
 
     Raises:
         ValueError: Unknown source system.
-        SourceFormatError: A file cannot be read at all (binary, or not this source's export);
-            the message and the error's attributes name the file, the line and the column.
+        NotADirectoryError: The source's landing path is a file.
     """
     spec = SPECS.get(source_system)
     if spec is None:
         raise ValueError(
             f"unknown source system {source_system!r}; expected one of {SOURCE_SYSTEMS}"
         )
-    paths = [
-        p for p in export_files(Path(folder)) if not is_transaction_export(source_system, p.name)
-    ]
+    listing = list_folder(Path(folder))
+    for skipped in listing.skipped:
+        # The name only: a lock file's content is the Windows user who holds the workbook.
+        logger.warning("%s/%s: skipped: %s", source_system, skipped.file, skipped.reason)
+    skipped = skipped_frame([(s.file, s.reason) for s in listing.skipped])
+    paths = [p for p in listing.files if not is_transaction_export(source_system, p.name)]
     if not paths:
         logger.info("%s: no customer export files in %s", source_system, folder)
-        return empty_batch(source_system)
+        return replace(empty_batch(source_system), skipped=skipped)
     results = []
+    unreadable: list[SourceFormatError] = []
     with gc_paused():
         for path in paths:
-            result = read_customer_file(spec, path)
+            try:
+                result = read_customer_file(spec, path, KNOWN_COLUMNS)
+            except SourceFormatError as error:
+                logger.warning(
+                    "%s/%s: not a readable %s, quarantined as a whole file: %s",
+                    source_system,
+                    path.name,
+                    spec.export_name,
+                    error,
+                )
+                unreadable.append(error)
+                result = _unreadable(path, error)
             original = _identical_earlier_file(path, paths)
             if original is not None:
                 logger.warning(
@@ -132,7 +165,19 @@ def read_source(source_system: str, folder: Path) -> SourceBatch:
                 len(result.rejects),
             )
             results.append((path.name, result))
-        return _batch(source_system, results)
+        batch = _batch(source_system, results)
+    return replace(batch, skipped=skipped, unreadable=unreadable_frame(unreadable))
+
+
+def _unreadable(path: Path, error: SourceFormatError) -> FileResult:
+    """One quarantine row standing for a whole file that is not a readable export."""
+    # The message names the file already; the reason says what is wrong with it, and the raw
+    # describes the file without quoting it (its bytes may be a customer's data).
+    prefix = f"{error.file}: "
+    message = str(error)
+    reason = f"whole file not read: {message.removeprefix(prefix)}"
+    raw = json.dumps({"file": path.name, "bytes": path.stat().st_size})
+    return FileResult(rejects=[Reject(error.line, raw, reason)], rows_read=1)
 
 
 def _identical_earlier_file(path: Path, paths: list[Path]) -> Path | None:

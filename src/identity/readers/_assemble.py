@@ -9,16 +9,16 @@ from __future__ import annotations
 import gc
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
 
-from identity.readers._columns import Columns, Values
+from identity.readers._columns import Columns, Values, header_key
 from identity.readers._decode import decode_export
 from identity.readers._model import SourceFormatError
-from identity.readers._parse import Reject, Table, parse_table
+from identity.readers._parse import Reject, Table, parse_table, unique_names
 from identity.schema import (
     ATTRIBUTE_COLUMNS,
     RAW,
@@ -29,6 +29,9 @@ from identity.schema import (
 
 _SHOWN_HEADER_CELLS = 6
 _SHOWN_CELL_CHARS = 40
+# Custom columns by their shape: Salesforce "Tier__c", Shopify "Label (customer.metafields.ns.key)",
+# a Meta custom question "how_did_you_hear_about_us?".
+_CUSTOM_COLUMN = re.compile(r"^\w+__c$|\(customer\.metafields\.[\w.]+\)$|^[^\W\d]+(?:_\w+)+_?\?$")
 # Longest value a mapped column may hold (Salesforce caps names at 80, streets at 255).
 MAX_VALUE_CHARS = 1000
 # Excel's display of a long number: "7.41235E+12".
@@ -62,6 +65,8 @@ class SourceSpec:
         any_of: At least one of these must be present (empty: no such check). They tell this
             export apart from others that share a column name (``Id`` vs Meta's ``id``).
         mapper: Maps the columns of a valid file.
+        columns: Every column name the export is known to have (documented, also seen and
+            localized); error messages show only header cells that are such names.
     """
 
     system: str
@@ -70,6 +75,7 @@ class SourceSpec:
     mapper: Callable[[Columns], Mapped]
     required: tuple[str, ...] = ()
     any_of: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
 
 
 @dataclass
@@ -120,7 +126,13 @@ def read_table(path: Path, expected: str) -> Table:
     return parse_table(decode_export(path.read_bytes(), path.name, expected), path.name)
 
 
-def check_header(table: Table, name: str, expected: str, required: tuple[str, ...]) -> Columns:
+def check_header(
+    table: Table,
+    name: str,
+    expected: str,
+    required: tuple[str, ...],
+    known: Collection[str] = frozenset(),
+) -> Columns:
     """Refuse a file whose header lacks a column the export always has.
 
     Args:
@@ -128,6 +140,8 @@ def check_header(table: Table, name: str, expected: str, required: tuple[str, ..
         name: The file name, for messages.
         expected: Human name of the export, for messages.
         required: Columns that must all be present (matched by name, case-insensitively).
+        known: ``header_key`` forms of the column names a message may show, see
+            ``describe_header``.
 
     Returns:
         Column access over the table's rows.
@@ -140,7 +154,7 @@ def check_header(table: Table, name: str, expected: str, required: tuple[str, ..
         if not columns.has(column):
             raise SourceFormatError(
                 f"{name}: line {table.header_line} has no column '{column}'; this does not look "
-                f"like a {expected} (found: {describe_header(table.header)})",
+                f"like a {expected} (found: {describe_header(table.header, known)})",
                 file=name,
                 line=table.header_line,
                 column=column,
@@ -148,12 +162,15 @@ def check_header(table: Table, name: str, expected: str, required: tuple[str, ..
     return columns
 
 
-def read_customer_file(spec: SourceSpec, path: Path) -> FileResult:
+def read_customer_file(
+    spec: SourceSpec, path: Path, known: Collection[str] = frozenset()
+) -> FileResult:
     """Read one customer export into record columns and quarantined rows.
 
     Args:
         spec: The source's export description.
         path: The file.
+        known: Column names error messages may show, see ``describe_header``.
 
     Returns:
         The file's records, rejects and row count.
@@ -164,12 +181,13 @@ def read_customer_file(spec: SourceSpec, path: Path) -> FileResult:
     table = read_table(path, spec.export_name)
     if not table.header:
         return FileResult()
-    columns = check_header(table, path.name, spec.export_name, (spec.id_column, *spec.required))
+    required = (spec.id_column, *spec.required)
+    columns = check_header(table, path.name, spec.export_name, required, known)
     if spec.any_of and not any(columns.has(c) for c in spec.any_of):
         raise SourceFormatError(
             f"{path.name}: line {table.header_line} has none of the columns "
             f"{', '.join(spec.any_of)}; this does not look like a {spec.export_name} "
-            f"(found: {describe_header(table.header)})",
+            f"(found: {describe_header(table.header, known)})",
             file=path.name,
             line=table.header_line,
             column=spec.any_of[0],
@@ -286,43 +304,30 @@ def raw_rows(table: Table, rows: Iterable[int] | None = None) -> list[str]:
     ]
 
 
-def unique_names(header: list[str]) -> list[str]:
-    """Make repeated header names distinct, keeping the first as is.
+def describe_header(header: list[str], known: Collection[str] = frozenset()) -> str:
+    """Show the start of a header in an error message without echoing what may be personal data.
 
-    Args:
-        header: Header cells in file order.
-
-    Returns:
-        The names, later repeats suffixed `` (2)``, `` (3)``...
-    """
-    seen: set[str] = set()
-    names: list[str] = []
-    for name in header:
-        candidate, n = name, 1
-        while candidate in seen:
-            n += 1
-            candidate = f"{name} ({n})"
-        seen.add(candidate)
-        names.append(candidate)
-    return names
-
-
-def describe_header(header: list[str]) -> str:
-    """Show the start of a header in an error message without leaking personal data.
-
-    A file without a header row has a customer's values where the header should be; cells that
-    look like an email address or a phone number are hidden.
+    A file that lost its header row has a customer's name and email where the header should be,
+    so only cells that are column names are shown: a name some vendor export is known to have
+    (``known``), or a custom column's shape (Salesforce ``*__c``, a Shopify metafield, a Meta
+    custom question ending in ``?``). Other cells show as ``<not shown>``.
 
     Args:
         header: Header cells.
+        known: ``header_key`` forms of every column name the vendor exports are known to have.
 
     Returns:
-        Something like ``"Customer ID, First Name, Last Name, ..."``.
+        Something like ``"Customer ID, First Name, <not shown>, Email, ..."``, or ``"5 columns,
+        none with a known column name (not shown; is the header row missing?)"``.
     """
+    names = [header_key(cell) in known or bool(_CUSTOM_COLUMN.search(cell)) for cell in header]
+    if not any(names):
+        count = f"{len(header)} column" + ("" if len(header) == 1 else "s")
+        return f"{count}, none with a known column name (not shown; is the header row missing?)"
     shown = []
-    for cell in header[:_SHOWN_HEADER_CELLS]:
-        if "@" in cell or sum(ch.isdigit() for ch in cell) >= 5:
-            cell = "<value hidden>"
+    for cell, is_name in zip(header[:_SHOWN_HEADER_CELLS], names, strict=False):
+        if not is_name:
+            cell = "<not shown>"
         elif len(cell) > _SHOWN_CELL_CHARS:
             cell = f"{cell[:_SHOWN_CELL_CHARS]}..."
         shown.append(cell)

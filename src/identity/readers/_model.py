@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -11,14 +11,18 @@ from identity.schema import QUARANTINE_COLUMNS, RAW_COLUMNS, RUN_ID
 # The lead adds run_id when the run is known; readers produce everything else.
 READER_QUARANTINE_COLUMNS: list[str] = [c for c in QUARANTINE_COLUMNS if c != RUN_ID]
 FILE_COLUMNS: list[str] = ["file", "rows_read", "rows_quarantined"]
+SKIPPED_COLUMNS: list[str] = ["file", "reason"]
+UNREADABLE_COLUMNS: list[str] = ["file", "line", "column", "message"]
 
 
 class SourceFormatError(ValueError):
     """A file that cannot be read at all.
 
     The message names the file, the line and the column and says what was expected, so whoever
-    dropped the file in the landing folder knows what to fix. The same facts are attributes,
-    for tools that report errors.
+    dropped the file in the landing folder knows what to fix; it never quotes the file's data.
+    The same facts are attributes, for tools that report errors. ``read_source`` does not let it
+    stop a run: the file is quarantined as a whole and the error listed in
+    ``SourceBatch.unreadable``; ``read_transactions`` still raises it.
 
     Attributes:
         file: The file name (no folder: paths can hold a person's name on some machines).
@@ -65,13 +69,58 @@ class SourceBatch:
         quarantine: Rows the reader could not use: ``source_system``, ``file``, ``line``,
             ``raw``, ``reason`` (no ``run_id``).
         files: One row per file read: ``file``, ``rows_read``, ``rows_quarantined``, where
-            ``rows_read`` always equals the file's records plus its quarantined rows.
+            ``rows_read`` always equals the file's records plus its quarantined rows. A file
+            that is not a readable export counts as one row, quarantined as a whole.
+        skipped: Clutter that was not read (lock files, hidden, empty or whitespace-only
+            files, dangling links): ``file``, ``reason``. Not in ``files``.
+        unreadable: Files quarantined as a whole because they are not a readable export of
+            this source: ``file``, ``line``, ``column`` (a header name, a 1-based position or
+            None) and ``message``, as a ``SourceFormatError`` would have said. Also in
+            ``files`` and ``quarantine``.
     """
 
     source_system: str
     records: pd.DataFrame
     quarantine: pd.DataFrame
     files: pd.DataFrame
+    skipped: pd.DataFrame = field(default_factory=lambda: _frame(SKIPPED_COLUMNS, {}))
+    unreadable: pd.DataFrame = field(
+        default_factory=lambda: _frame(UNREADABLE_COLUMNS, {}, integers=("line",))
+    )
+
+
+def _frame(
+    columns: list[str], values: dict[str, list[object]], integers: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Build a frame with exactly ``columns``: text as object, ``integers`` as int64."""
+    return pd.DataFrame(
+        {
+            c: pd.Series(values.get(c, []), dtype="int64" if c in integers else object)
+            for c in columns
+        },
+        columns=columns,
+    )
+
+
+def skipped_frame(skipped: list[tuple[str, str]]) -> pd.DataFrame:
+    """Return ``SourceBatch.skipped`` for (file, reason) pairs."""
+    return _frame(
+        SKIPPED_COLUMNS, {"file": [f for f, _ in skipped], "reason": [r for _, r in skipped]}
+    )
+
+
+def unreadable_frame(errors: list[SourceFormatError]) -> pd.DataFrame:
+    """Return ``SourceBatch.unreadable`` for the errors that made files unreadable."""
+    return _frame(
+        UNREADABLE_COLUMNS,
+        {
+            "file": [e.file for e in errors],
+            "line": [e.line for e in errors],
+            "column": [e.column for e in errors],
+            "message": [str(e) for e in errors],
+        },
+        integers=("line",),
+    )
 
 
 def empty_batch(source_system: str) -> SourceBatch:

@@ -3,7 +3,9 @@
 The csv module does the work at C speed on the whole text (``newline=''`` semantics, so quoted
 line breaks stay inside their field). Each row is kept with the physical line it starts on; rows
 that cannot be aligned with the header become ``Reject``s with their reason instead of being
-dropped.
+dropped. A row with a field longer than ``MAX_FIELD_CHARS`` is located without being parsed
+(see ``_records``) and quarantined on its own; the csv module then carries on after it, so no
+field size limit can swallow the rows that follow.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from identity.readers._model import SourceFormatError
+from identity.readers._records import Record, scan_record
 
 DELIMITERS: tuple[str, ...] = (",", "\t", ";")
 
@@ -24,12 +27,15 @@ DELIMITERS: tuple[str, ...] = (",", "\t", ";")
 # occur in data: if it comes back glued to a field, that field's quote was never closed.
 _SENTINEL = "\x00identity-end-of-file\x00"
 _SEP_HINT = re.compile(r"^\s*sep=(.)\s*$", re.IGNORECASE)
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Line breaks as io.StringIO(newline="") splits lines.
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 # Characters of text handed to io.StringIO at a time (see physical_lines).
 _CHUNK_CHARS = 1 << 22
-# Longest field we parse; a longer one is a damaged file (its rest goes to quarantine).
+# Longest field parsed as a value (a long note is fine); a row with a longer one is quarantined.
 MAX_FIELD_CHARS = 4 * 1024 * 1024
-# Only used when a field outgrows MAX_FIELD_CHARS: keep the quarantine table sane.
+# What quarantine keeps of such rows: each field up to this many characters, then a marker...
+_KEPT_FIELD_CHARS = 4096
+# ...and of a quote never closed, which takes the rest of the file, this much of that rest.
 _MAX_TAIL_CHARS = 131072
 
 
@@ -74,6 +80,7 @@ def parse_table(text: str, name: str) -> Table:
 
     The delimiter (comma, tab or semicolon) is detected from the header line, or taken from an
     Excel ``sep=`` hint line. Blank lines (and rows whose fields are all empty) are not rows.
+    Every other record of the file is either in ``rows`` or in ``rejects``.
 
     Args:
         text: Decoded text, see ``decode_export``.
@@ -86,81 +93,145 @@ def parse_table(text: str, name: str) -> Table:
         SourceFormatError: The header itself cannot be parsed.
     """
     # A free-text field (a note, a long address) can legitimately run to megabytes; the csv
-    # module's default limit (131,072 characters) would turn such a row into an error.
-    if csv.field_size_limit() < MAX_FIELD_CHARS:
+    # module's default limit (131,072 characters) would turn such a row into an error. The
+    # limit is process-wide: set it to exactly ours so that the rows quarantined never depend
+    # on what else ran before.
+    if csv.field_size_limit() != MAX_FIELD_CHARS:
         csv.field_size_limit(MAX_FIELD_CHARS)
     first_line, has_hint = _first_content_line(text)
     hint = _SEP_HINT.match(first_line) if has_hint else None
     delimiter = hint.group(1) if hint else detect_delimiter(first_line)
-    reader = csv.reader(
-        itertools.chain(physical_lines(text), (_SENTINEL,)),
-        delimiter=delimiter,
-        quotechar='"',
-        doublequote=True,
-        strict=False,
-    )
-    table = Table()
-    rows, lines = table.rows, table.lines
-    skip_hint = hint is not None
-    width = 0  # no row has 0 fields, so nothing takes the fast path before the header
-    end = 0  # last physical line consumed by the reader so far
-    sentinel_seen = False
-    short_line = 0  # start of the latest row with too few fields
-    try:
-        for fields in reader:
-            start, end = end + 1, reader.line_num
-            # Fast path, nearly every row: as wide as the header and not blank.
-            if len(fields) == width and any(fields):
-                rows.append(fields)
-                lines.append(start)
-                continue
-            if fields == [_SENTINEL]:
-                sentinel_seen = True
+    return _Parser(text, name, delimiter, skip_hint=hint is not None).parse()
+
+
+class _Parser:
+    """The state of one ``parse_table`` call, kept across csv readers restarted after a row."""
+
+    def __init__(self, text: str, name: str, delimiter: str, *, skip_hint: bool) -> None:
+        self.text = text
+        self.name = name
+        self.delimiter = delimiter
+        self.skip_hint = skip_hint
+        self.table = Table()
+        self.width = 0  # no row has 0 fields, so nothing takes the fast path before the header
+        self.sentinel_seen = False
+        self.short_line = 0  # start of the latest row with too few fields
+
+    def parse(self) -> Table:
+        text, table = self.text, self.table
+        offset, before = 0, 0  # where the current csv reader starts: text offset, lines before
+        while True:
+            failed = self._read(offset, before)
+            if failed is None:
                 break
-            if not "".join(fields).strip():
-                continue  # blank line (or only spaces, or only delimiters): not a row
-            unterminated = fields[-1].endswith(_SENTINEL)
-            if unterminated:
-                sentinel_seen = True
+            start, error = failed
+            if not table.header:
+                raise SourceFormatError(
+                    f"{self.name}: line {start}: cannot read the header: {error}",
+                    file=self.name,
+                    line=start,
+                )
+            offset = _line_offset(text, offset, start - before - 1)
+            record = scan_record(text, offset, self.delimiter)
+            if not record.closed:
+                table.rejects.append(_reject_tail(text, offset, start))
+                return table
+            table.rejects.append(self._oversize(record, start, error))
+            before = start - 1 + _lines_in(text, offset, record.end)
+            offset = record.end
+        if not self.sentinel_seen and table.rows and table.rows[-1][-1].endswith(_SENTINEL):
+            # The sentinel went down the fast path: it is the last row, alone (one-column file)
+            # or glued to the last field of a row whose quote was never closed.
+            fields, start = table.rows.pop(), table.lines.pop()
+            if fields != [_SENTINEL]:
                 fields[-1] = fields[-1][: -len(_SENTINEL)]
-            if skip_hint:
-                skip_hint = False
-            elif not table.header:
-                if unterminated:
-                    raise SourceFormatError(
-                        f"{name}: line {start}: the header's column {len(fields)} opens a "
-                        "quoted field that is never closed",
-                        file=name,
-                        line=start,
-                        column=len(fields),
-                    )
-                table.header = [clean_header_cell(c) for c in fields]
-                table.header_line = start
-                width = len(fields)
-            elif unterminated:
                 table.rejects.append(_unterminated(start, fields))
-            else:
-                reason = f"line {start}: {len(fields)} fields, header has {width}"
-                table.rejects.append(Reject(start, _dump(fields), reason))
-                if len(fields) < width:
-                    short_line = start
-    except csv.Error as exc:
-        if not table.header:
-            raise SourceFormatError(
-                f"{name}: line {end + 1}: cannot read the header: {exc}", file=name, line=end + 1
-            ) from exc
-        table.rejects.append(_reject_tail(text, end + 1, exc))
+        if self.short_line and not text.endswith(("\n", "\r")):
+            _mark_truncated(table, self.short_line)
         return table
-    if not sentinel_seen and rows and rows[-1][-1].endswith(_SENTINEL):
-        # The sentinel went down the fast path: it is the last row, alone (one-column file) or
-        # glued to the last field of a row whose quote was never closed.
-        fields, start = rows.pop(), lines.pop()
-        if fields != [_SENTINEL]:
+
+    def _read(self, offset: int, before: int) -> tuple[int, csv.Error] | None:
+        """Read records from ``offset`` on; on a csv error, return where its record starts."""
+        reader = csv.reader(
+            itertools.chain(physical_lines(self.text, offset), (_SENTINEL,)),
+            delimiter=self.delimiter,
+            quotechar='"',
+            doublequote=True,
+            strict=False,
+        )
+        rows, lines = self.table.rows, self.table.lines
+        width = self.width
+        end = before  # last physical line consumed by the reader so far
+        try:
+            for fields in reader:
+                start, end = end + 1, before + reader.line_num
+                # Fast path, nearly every row: as wide as the header and not blank.
+                if len(fields) == width and any(fields):
+                    rows.append(fields)
+                    lines.append(start)
+                    continue
+                if self._other_row(fields, start):
+                    return None
+                width = self.width
+        except csv.Error as error:
+            return end + 1, error
+        return None
+
+    def _other_row(self, fields: list[str], start: int) -> bool:
+        """Handle a row off the fast path; True when it is the end-of-file sentinel."""
+        table = self.table
+        if fields == [_SENTINEL]:
+            self.sentinel_seen = True
+            return True
+        if not "".join(fields).strip():
+            return False  # blank line (or only spaces, or only delimiters): not a row
+        unterminated = fields[-1].endswith(_SENTINEL)
+        if unterminated:
+            self.sentinel_seen = True
             fields[-1] = fields[-1][: -len(_SENTINEL)]
+        if self.skip_hint:
+            self.skip_hint = False
+        elif not table.header:
+            if unterminated:
+                raise SourceFormatError(
+                    f"{self.name}: line {start}: the header's column {len(fields)} opens a "
+                    "quoted field that is never closed",
+                    file=self.name,
+                    line=start,
+                    column=len(fields),
+                )
+            table.header = [clean_header_cell(c) for c in fields]
+            table.header_line = start
+            self.width = len(fields)
+        elif unterminated:
             table.rejects.append(_unterminated(start, fields))
-    if short_line and not text.endswith(("\n", "\r")):
-        _mark_truncated(table, short_line)
-    return table
+        else:
+            reason = f"line {start}: {len(fields)} fields, header has {self.width}"
+            table.rejects.append(Reject(start, _dump(fields), reason))
+            if len(fields) < self.width:
+                self.short_line = start
+        return unterminated
+
+    def _oversize(self, record: Record, start: int, error: csv.Error) -> Reject:
+        """Quarantine a record the csv module refused, keeping a bounded copy of its fields."""
+        text, header = self.text, self.table.header
+        values = [span.value(text, _KEPT_FIELD_CHARS) for span in record.fields]
+        if len(values) == len(header):
+            raw = json.dumps(
+                dict(zip(unique_names(header), values, strict=True)), ensure_ascii=False
+            )
+        else:
+            raw = _dump(values)
+        lengths = [span.length(text) for span in record.fields]
+        big = next((i for i, n in enumerate(lengths) if n > MAX_FIELD_CHARS), None)
+        if big is None:
+            return Reject(start, raw, f"line {start}: {error}")
+        where = f"column '{header[big]}'" if big < len(header) else f"field {big + 1}"
+        reason = (
+            f"line {start}: {where} holds {lengths[big]:,} characters, more than a field may "
+            f"hold ({MAX_FIELD_CHARS:,}); the row is quarantined, the rows after it are read"
+        )
+        return Reject(start, raw, reason)
 
 
 def detect_delimiter(line: str) -> str:
@@ -198,7 +269,28 @@ def clean_header_cell(cell: str) -> str:
     return cell
 
 
-def physical_lines(text: str) -> Iterator[str]:
+def unique_names(header: list[str]) -> list[str]:
+    """Make repeated header names distinct, keeping the first as is.
+
+    Args:
+        header: Header cells in file order.
+
+    Returns:
+        The names, later repeats suffixed `` (2)``, `` (3)``...
+    """
+    seen: set[str] = set()
+    names: list[str] = []
+    for name in header:
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name} ({n})"
+        seen.add(candidate)
+        names.append(candidate)
+    return names
+
+
+def physical_lines(text: str, start: int = 0) -> Iterator[str]:
     """Split text into lines as ``io.StringIO(text, newline="")`` does, breaks kept.
 
     ``StringIO`` copies its whole text into a buffer of four bytes per character before it
@@ -208,20 +300,40 @@ def physical_lines(text: str) -> Iterator[str]:
 
     Args:
         text: Decoded export text.
+        start: Offset to start from; it must be the start of a line.
 
     Returns:
         The lines, each ending in its ``"\\n"``, ``"\\r\\n"`` or ``"\\r"`` (the last may have none).
     """
-    return itertools.chain.from_iterable(_slices(text))
+    return itertools.chain.from_iterable(_slices(text, start))
 
 
-def _slices(text: str) -> Iterator[io.StringIO]:
-    start, size = 0, len(text)
+def _slices(text: str, start: int) -> Iterator[io.StringIO]:
+    size = len(text)
     while start < size:
         end = text.find("\n", start + _CHUNK_CHARS)
         end = size if end < 0 else end + 1
         yield io.StringIO(text[start:end], newline="")
         start = end
+
+
+def _line_offset(text: str, offset: int, lines: int) -> int:
+    # Where the line ``lines`` lines after the one starting at ``offset`` starts. Only called for
+    # the rare refused record; the regex stops there, before the huge field that follows.
+    if lines <= 0:
+        return offset
+    for count, match in enumerate(_LINE_BREAK.finditer(text, offset), start=1):
+        if count == lines:
+            return match.end()
+    return len(text)
+
+
+def _lines_in(text: str, start: int, end: int) -> int:
+    # Physical lines of a located record: its line breaks ("\r\n" is one), plus an unfinished
+    # last line. str.count runs at C speed over a field of many megabytes.
+    breaks = text.count("\n", start, end) + text.count("\r", start, end)
+    breaks -= text.count("\r\n", start, end)
+    return breaks + (end > start and text[end - 1] not in "\r\n")
 
 
 def _first_content_line(text: str) -> tuple[str, bool]:
@@ -247,22 +359,11 @@ def _dump(fields: list[str]) -> str:
     return json.dumps(fields, ensure_ascii=False)
 
 
-def _reject_tail(text: str, line: int, exc: csv.Error) -> Reject:
-    tail = _text_from_line(text, line)
-    # An odd number of quotes from here to the end means a quote was opened and never closed.
-    if tail.count('"') % 2:
-        reason = f"unterminated quoted field starting at line {line}"
-    else:
-        reason = f"line {line}: {exc}"
+def _reject_tail(text: str, offset: int, line: int) -> Reject:
+    # A quote opened at ``line`` is never closed: by the CSV rules the rest of the file is one
+    # field of that record. Keep the start of it, say how much more there was.
+    tail = text[offset : offset + _MAX_TAIL_CHARS + 1]
     if len(tail) > _MAX_TAIL_CHARS:
-        tail = f"{tail[:_MAX_TAIL_CHARS]}... [{len(tail) - _MAX_TAIL_CHARS} more characters]"
-    return Reject(line, tail, reason)
-
-
-def _text_from_line(text: str, line: int) -> str:
-    if line <= 1:
-        return text
-    for number, match in enumerate(_LINE_BREAK.finditer(text), start=2):
-        if number == line:
-            return text[match.end() :]
-    return ""
+        more = len(text) - offset - _MAX_TAIL_CHARS
+        tail = f"{tail[:_MAX_TAIL_CHARS]}... [{more} more characters]"
+    return Reject(line, tail, f"unterminated quoted field starting at line {line}")

@@ -3,6 +3,11 @@
 Both styles are read by header name: Data Loader quotes every field and writes ``true``/``false``;
 the Weekly Export has many more columns and writes ``"0"``/``"1"``.
 
+Variants: ``HomePhone`` then ``OtherPhone`` stand in for the phone when ``Phone`` and
+``MobilePhone`` are both empty; the ``Other*`` address stands in, as a whole, when every
+``Mailing*`` column of the row is empty (mixing two addresses would make one that does not
+exist); ``MailingCountryCode`` when ``MailingCountry`` is empty.
+
 Consent: Salesforce exports ``HasOptedOutOfEmail``, an opt-OUT flag, the inverse of every other
 source's consent. So that standardisation cannot misread it, ``email_consent`` holds it as
 ``"optout:<text as exported>"`` (``"optout:true"`` means the contact did NOT consent).
@@ -11,7 +16,7 @@ source's consent. So that standardisation cannot misread it, ``email_consent`` h
 from __future__ import annotations
 
 from identity.readers._assemble import Mapped, SourceSpec
-from identity.readers._columns import Columns, clean_ids, unapostrophe
+from identity.readers._columns import Columns, Values, clean_ids, unapostrophe
 from identity.schema import (
     CITY,
     COUNTRY,
@@ -33,6 +38,32 @@ from identity.schema import (
 OPT_OUT_PREFIX = "optout:"
 _DELETED = frozenset({"true", "1"})
 
+# Address parts in raw-schema order, as (mailing, other) column names; a country may also come
+# as an ISO code.
+_ADDRESS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    STREET: (("MailingStreet",), ("OtherStreet",)),
+    CITY: (("MailingCity",), ("OtherCity",)),
+    STATE: (("MailingState", "MailingStateCode"), ("OtherState", "OtherStateCode")),
+    POSTAL_CODE: (("MailingPostalCode",), ("OtherPostalCode",)),
+    COUNTRY: (("MailingCountry", "MailingCountryCode"), ("OtherCountry", "OtherCountryCode")),
+}
+
+# Data Loader columns, then the Weekly Export's further standard Contact fields.
+COLUMNS: tuple[str, ...] = (
+    "Id", "FirstName", "LastName", "Email", "Phone", "MobilePhone", "MailingStreet",
+    "MailingCity", "MailingState", "MailingPostalCode", "MailingCountry", "Birthdate", "Title",
+    "HasOptedOutOfEmail", "CreatedDate", "LastModifiedDate",
+    "IsDeleted", "MasterRecordId", "AccountId", "Salutation", "MiddleName", "Suffix", "Name",
+    "MailingStateCode", "MailingCountryCode", "MailingLatitude", "MailingLongitude",
+    "OtherStreet", "OtherCity", "OtherState", "OtherStateCode", "OtherPostalCode",
+    "OtherCountry", "OtherCountryCode", "Fax", "HomePhone", "OtherPhone", "AssistantPhone",
+    "AssistantName", "ReportsToId", "Department", "LeadSource", "HasOptedOutOfFax", "DoNotCall",
+    "OwnerId", "CreatedById", "LastModifiedById", "SystemModstamp", "LastActivityDate",
+    "LastCURequestDate", "LastCUUpdateDate", "LastViewedDate", "LastReferencedDate",
+    "EmailBouncedReason", "EmailBouncedDate", "IsEmailBounced", "Jigsaw", "JigsawContactId",
+    "Description", "PhotoUrl", "IndividualId",
+)  # fmt: skip
+
 
 def map_contacts(columns: Columns) -> Mapped:
     """Map Salesforce Contact columns onto the raw schema.
@@ -45,19 +76,19 @@ def map_contacts(columns: Columns) -> Mapped:
     """
     opt_out = columns.values("HasOptedOutOfEmail")
     is_deleted = columns.values("IsDeleted")
+    phone = unapostrophe(columns.values("Phone"))
+    mobile = unapostrophe(columns.values("MobilePhone"))
+    # HomePhone, else OtherPhone: only for a contact with neither Phone nor MobilePhone.
+    home = unapostrophe(columns.values("HomePhone", "OtherPhone"))
     return Mapped(
         ids=clean_ids(columns.values("Id")),
         attributes={
             FIRST_NAME: columns.values("FirstName"),
             LAST_NAME: columns.values("LastName"),
             EMAIL: columns.values("Email"),
-            PHONE: unapostrophe(columns.values("Phone")),
-            MOBILE_PHONE: unapostrophe(columns.values("MobilePhone")),
-            STREET: columns.values("MailingStreet"),
-            CITY: columns.values("MailingCity"),
-            STATE: columns.values("MailingState"),
-            POSTAL_CODE: unapostrophe(columns.values("MailingPostalCode")),
-            COUNTRY: columns.values("MailingCountry", "MailingCountryCode"),
+            PHONE: [p or (None if m else h) for p, m, h in zip(phone, mobile, home, strict=True)],
+            MOBILE_PHONE: mobile,
+            **address(columns),
             DATE_OF_BIRTH: columns.values("Birthdate"),
             EMAIL_CONSENT: [None if v is None else f"{OPT_OUT_PREFIX}{v}" for v in opt_out],
             CREATED_AT: columns.values("CreatedDate"),
@@ -66,6 +97,28 @@ def map_contacts(columns: Columns) -> Mapped:
         },
         deleted=[v is not None and v.strip().casefold() in _DELETED for v in is_deleted],
     )
+
+
+def address(columns: Columns) -> dict[str, Values]:
+    """Return the mailing address, or per row the ``Other*`` address when it has none.
+
+    Args:
+        columns: A Contact export's columns.
+
+    Returns:
+        Street, city, state, postal code and country per row, all from one of the two addresses.
+    """
+    mailing = {key: columns.values(*names) for key, (names, _) in _ADDRESS.items()}
+    mailing[POSTAL_CODE] = unapostrophe(mailing[POSTAL_CODE])
+    if not any(columns.has(name) for _, others in _ADDRESS.values() for name in others):
+        return mailing
+    other = {key: columns.values(*names) for key, (_, names) in _ADDRESS.items()}
+    other[POSTAL_CODE] = unapostrophe(other[POSTAL_CODE])
+    empty = [not any(parts) for parts in zip(*mailing.values(), strict=True)]
+    return {
+        key: [o if use else m for m, o, use in zip(mailing[key], other[key], empty, strict=True)]
+        for key in _ADDRESS
+    }
 
 
 SPEC = SourceSpec(
@@ -83,7 +136,13 @@ SPEC = SourceSpec(
         "MailingPostalCode",
         "MailingCountry",
         "MailingCountryCode",
+        "OtherStreet",
+        "OtherCity",
+        "OtherPostalCode",
+        "OtherCountry",
         "MobilePhone",
+        "HomePhone",
+        "OtherPhone",
         "Birthdate",
         "HasOptedOutOfEmail",
         "CreatedDate",
@@ -91,4 +150,5 @@ SPEC = SourceSpec(
         "IsDeleted",
         "AccountId",
     ),
+    columns=COLUMNS,
 )

@@ -26,6 +26,25 @@ from identity.schema import (
     TOTAL_SPENT,
 )
 
+# Current and older customers export columns, then the orders export's (for messages only).
+COLUMNS: tuple[str, ...] = (
+    "Customer ID", "First Name", "Last Name", "Email", "Accepts Email Marketing",
+    "Default Address Company", "Default Address Address1", "Default Address Address2",
+    "Default Address City", "Default Address Province Code", "Default Address Country Code",
+    "Default Address Zip", "Default Address Phone", "Phone", "Accepts SMS Marketing",
+    "Total Spent", "Total Orders", "Note", "Tax Exempt", "Tags", "Accepts WhatsApp Marketing",
+    "Accepts Marketing", "Company", "Address1", "Address2", "City", "Province",
+    "Province Code", "Country", "Country Code", "Zip",
+)  # fmt: skip
+ORDERS_COLUMNS: tuple[str, ...] = (
+    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
+    "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code",
+    "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name",
+    "Lineitem price", "Lineitem sku", "Billing Name", "Billing Phone", "Shipping Name",
+    "Shipping Phone", "Notes", "Payment Method", "Refunded Amount", "Vendor", "Id", "Tags",
+    "Phone", "Source",
+)  # fmt: skip
+
 
 def map_customers(columns: Columns) -> Mapped:
     """Map Shopify customer columns onto the raw schema.
@@ -88,4 +107,5 @@ SPEC = SourceSpec(
         "Total Spent",
         "Total Orders",
     ),
+    columns=COLUMNS,
 )

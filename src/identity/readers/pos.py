@@ -25,6 +25,22 @@ from identity.schema import (
     UPDATED_AT,
 )
 
+# Customer directory columns (``Surname``: some regions), then the item sales export's (for
+# messages only).
+COLUMNS: tuple[str, ...] = (
+    "Reference ID", "First Name", "Last Name", "Surname", "Email Address", "Phone Number",
+    "Nickname", "Company Name", "Street Address 1", "Street Address 2", "City", "State",
+    "Postal Code", "Birthday", "Memo", "Square Customer ID", "Creation Source", "First Visit",
+    "Last Visit", "Transaction Count", "Lifetime Spend", "Email Subscription Status",
+    "Instant Profile", "Blocked from online booking",
+)  # fmt: skip
+ITEMS_COLUMNS: tuple[str, ...] = (
+    "Date", "Time", "Time Zone", "Category", "Item", "Qty", "Price Point Name", "SKU",
+    "Modifiers Applied", "Gross Sales", "Discounts", "Net Sales", "Tax", "Transaction ID",
+    "Payment ID", "Device Name", "Notes", "Details", "Event Type", "Location", "Dining Option",
+    "Customer ID", "Customer Name", "Customer Reference ID", "Unit", "Count", "Itemization Type",
+)  # fmt: skip
+
 
 def map_directory(columns: Columns) -> Mapped:
     """Map Square customer directory columns onto the raw schema.
@@ -63,4 +79,5 @@ SPEC = SourceSpec(
     export_name="Square customer directory export",
     id_column="Square Customer ID",
     mapper=map_directory,
+    columns=COLUMNS,
 )

@@ -2,9 +2,11 @@
 
 Often UTF-16 and tab-separated (handled by decoding and delimiter detection). Values carry type
 prefixes that are export artefacts: ``l:`` on lead ids, ``p:`` on phones, ``z:`` on zips. Forms
-may keep localized labels (``nom_complet``, ``téléphone``), matched accent-folded. Test leads
-(``<test lead: dummy data ...>``) are returned like any lead; standardisation quarantines them.
-A lead has one timestamp, ``created_time``: it is both ``created_at`` and ``updated_at``.
+may keep their questions' labels in the form's language; ``LABELS`` lists them (English, French,
+German, Spanish, Italian, Portuguese), matched accent-folded and case-insensitively, so
+``téléphone`` and ``TELEPHONE`` are one label. Test leads (``<test lead: dummy data ...>``) are
+returned like any lead; standardisation quarantines them. A lead has one timestamp,
+``created_time``: it is both ``created_at`` and ``updated_at``.
 """
 
 from __future__ import annotations
@@ -26,9 +28,55 @@ from identity.schema import (
     UPDATED_AT,
 )
 
+# Per attribute, the labels Meta writes for the standard questions, English first, then French,
+# German, Spanish, Italian and Portuguese. A lead form holds one language, so the order only
+# matters for a form that asks twice (a phone and a mobile): the first non-blank answer wins.
+LABELS: dict[str, tuple[str, ...]] = {
+    FULL_NAME: (
+        "full_name", "nom_complet", "nom_et_prénom", "vollständiger_name",
+        "nombre_completo", "nome_completo", "nome_e_cognome",
+    ),
+    FIRST_NAME: ("first_name", "prénom", "vorname", "nombre", "nome", "primeiro_nome"),
+    LAST_NAME: (
+        "last_name", "nom", "nom_de_famille", "nachname", "familienname", "apellido",
+        "apellidos", "cognome", "sobrenome", "apelido", "último_nome",
+    ),
+    EMAIL: (
+        "email", "e-mail", "adresse_e-mail", "adresse_email", "e-mail-adresse",
+        "e-mail_adresse", "correo_electrónico", "correo", "indirizzo_email",
+        "indirizzo_e-mail", "endereço_de_e-mail", "endereço_de_email",
+    ),
+    PHONE: (
+        "phone_number", "phone", "numéro_de_téléphone", "téléphone", "telefonnummer", "telefon",
+        "handynummer", "número_de_teléfono", "teléfono", "numero_di_telefono", "telefono",
+        "número_de_telefone", "telefone", "telemóvel", "celular",
+    ),
+    STREET: (
+        "street_address", "adresse", "adresse_postale", "straße", "straße_und_hausnummer",
+        "anschrift", "dirección", "dirección_postal", "indirizzo", "endereço", "morada",
+    ),
+    CITY: ("city", "ville", "stadt", "ort", "wohnort", "ciudad", "città", "cidade"),
+    POSTAL_CODE: (
+        "post_code", "zip_code", "postal_code", "code_postal", "postleitzahl", "plz",
+        "código_postal", "codice_postale", "cap", "cep",
+    ),
+    DATE_OF_BIRTH: (
+        "date_of_birth", "date_de_naissance", "geburtsdatum", "fecha_de_nacimiento",
+        "data_di_nascita", "data_de_nascimento",
+    ),
+    COUNTRY: ("country", "pays", "land", "país", "paese"),
+}  # fmt: skip
+
+# The columns every lead export has around the form's questions.
+COLUMNS: tuple[str, ...] = (
+    "id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id",
+    "campaign_name", "form_id", "form_name", "is_organic", "platform", "lead_status",
+    *(label for labels in LABELS.values() for label in labels),
+)  # fmt: skip
+
 
 def map_leads(columns: Columns) -> Mapped:
-    """Map Meta lead form columns (English or French labels) onto the raw schema.
+    """Map Meta lead form columns (standard questions, in any language of ``LABELS``).
 
     Args:
         columns: A lead export's columns.
@@ -40,20 +88,16 @@ def map_leads(columns: Columns) -> Mapped:
     return Mapped(
         ids=clean_ids(columns.values("id"), prefix="l:"),
         attributes={
-            FULL_NAME: columns.values("full_name", "nom_complet"),
-            FIRST_NAME: columns.values("first_name", "prénom"),
-            LAST_NAME: columns.values("last_name", "nom"),
-            EMAIL: columns.values("email"),
-            PHONE: unprefix(
-                unapostrophe(columns.values("phone_number", "téléphone", "telephone")), "p:"
-            ),
-            STREET: columns.values("street_address"),
-            CITY: columns.values("city", "ville"),
-            POSTAL_CODE: unprefix(
-                unapostrophe(columns.values("post_code", "zip_code", "code_postal")), "z:"
-            ),
-            DATE_OF_BIRTH: columns.values("date_of_birth"),
-            COUNTRY: columns.values("country"),
+            FULL_NAME: columns.values(*LABELS[FULL_NAME]),
+            FIRST_NAME: columns.values(*LABELS[FIRST_NAME]),
+            LAST_NAME: columns.values(*LABELS[LAST_NAME]),
+            EMAIL: columns.values(*LABELS[EMAIL]),
+            PHONE: unprefix(unapostrophe(columns.values(*LABELS[PHONE])), "p:"),
+            STREET: columns.values(*LABELS[STREET]),
+            CITY: columns.values(*LABELS[CITY]),
+            POSTAL_CODE: unprefix(unapostrophe(columns.values(*LABELS[POSTAL_CODE])), "z:"),
+            DATE_OF_BIRTH: columns.values(*LABELS[DATE_OF_BIRTH]),
+            COUNTRY: columns.values(*LABELS[COUNTRY]),
             CREATED_AT: created,
             UPDATED_AT: list(created),
         },
@@ -67,4 +111,5 @@ SPEC = SourceSpec(
     mapper=map_leads,
     # Every lead export has created_time; a Salesforce file (also "Id") does not.
     required=("created_time",),
+    columns=COLUMNS,
 )

@@ -19,6 +19,7 @@ from identity.readers._columns import Columns, Values, clean_ids
 from identity.readers._files import export_files, is_transaction_export
 from identity.readers._money import format_money, parse_money
 from identity.readers._parse import Table
+from identity.readers._vocabulary import KNOWN_COLUMNS
 from identity.schema import RAW, SOURCE_SYSTEM, SOURCE_SYSTEMS
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def _read_file(
     table = read_table(path, expected)
     if not table.header:
         return {}
-    items = items_of(check_header(table, path.name, expected, (id_column,)))
+    items = items_of(check_header(table, path.name, expected, (id_column,), KNOWN_COLUMNS))
     ids = items.ids
     # Orders in order of first appearance, each with the row it starts on.
     first_row: dict[str | None, int] = {}
