@@ -2,10 +2,12 @@
 
 Each case lands files in one source folder and runs the real reader and standardisation stages
 (``identity.stages.read_landing_source`` then ``standardise_sources``). A case expects exactly one
-of two outcomes a careful user would ask for:
+of three outcomes a careful user would ask for:
 
-- a ``SourceFormatError`` whose ``file``, ``line`` and ``column`` point at the problem and whose
-  message names all three (the file cannot be read at all), or
+- the file cannot be read at all: it is quarantined as a whole, one row whose reason is the
+  ``SourceFormatError`` the batch lists in ``unreadable``, whose ``file``, ``line`` and
+  ``column`` point at the problem and whose message names all three; the run goes on, or
+- the file is clutter (empty, whitespace only): skipped, named with its reason, or
 - every row accounted for: the usable ones are contacts, the others are quarantined with the
   specific reason, and for every file rows read = contacts + quarantined = the rows a person
   counts in the file. Values damaged by the delivery are read correctly or dropped, never
@@ -47,7 +49,7 @@ from bad_input_files import (
     utf8_bom,
 )
 
-from identity.readers import SourceFormatError
+from identity.readers import SourceBatch, SourceFormatError
 from identity.stages import Standardised, read_landing_source, standardise_sources
 
 Check = Callable[[pd.DataFrame, pd.DataFrame], None]
@@ -65,6 +67,7 @@ class Case:
         rows: Per file, the data rows a person counts in it (blank lines are not rows).
         quarantined: Exactly the quarantined rows: (file, line, part of the reason).
         error: For an unreadable file: (file, line, column) the error must point at.
+        skipped: Clutter that must be skipped: file -> part of the reason.
         check: Further assertions on (contacts, quarantine).
     """
 
@@ -74,6 +77,7 @@ class Case:
     rows: dict[str, int] = field(default_factory=dict)
     quarantined: tuple[tuple[str, int, str], ...] = ()
     error: tuple[str, int, str | int] | None = None
+    skipped: dict[str, str] = field(default_factory=dict)
     check: Check | None = None
 
 
@@ -270,7 +274,8 @@ def _check_rtl(contacts: pd.DataFrame, _: pd.DataFrame) -> None:
 
 CASES: list[Case] = [
     # -- files that hold no rows ---------------------------------------------------------
-    Case("empty_file_0_bytes", "crm", {"contacts.csv": b""}, rows={"contacts.csv": 0}),
+    # A 0-byte file is clutter (a failed copy), not an export: skipped, and said so (issue 13).
+    Case("empty_file_0_bytes", "crm", {"contacts.csv": b""}, skipped={"contacts.csv": "empty"}),
     Case(
         "header_only",
         "ecommerce",
@@ -801,16 +806,20 @@ def land(tmp_path: Path, case: Case) -> Path:
     return tmp_path / "landing"
 
 
-def read_and_standardise(landing: Path, source: str) -> tuple[Standardised, pd.DataFrame]:
+def read_and_standardise(
+    landing: Path, source: str
+) -> tuple[Standardised, pd.DataFrame, SourceBatch]:
     """The two real stages a run goes through before linkage.
 
     Returns:
-        What standardisation yields, and its contacts with the ``raw`` row the reader kept.
+        What standardisation yields, its contacts with the ``raw`` row the reader kept, and
+        what the reader yielded.
     """
     batch = read_landing_source(landing, source)
     result = standardise_sources([batch])
     raw = batch.records[["source_file", "source_line", "raw"]].astype({"source_line": "int64"})
-    return result, result.contacts.merge(raw, on=["source_file", "source_line"], how="left")
+    contacts = result.contacts.merge(raw, on=["source_file", "source_line"], how="left")
+    return result, contacts, batch
 
 
 def assert_every_row_accounted_for(case: Case, result: Standardised) -> None:
@@ -847,16 +856,13 @@ def assert_quarantined(case: Case, quarantine: pd.DataFrame) -> None:
 def test_bad_input(case: Case, tmp_path: Path) -> None:
     landing = land(tmp_path, case)
     if case.error is not None:
-        file, line, column = case.error
-        with pytest.raises(SourceFormatError) as raised:
-            read_and_standardise(landing, case.source)
-        error = raised.value
-        assert (error.file, error.line, error.column) == (file, line, column)
-        message = str(error)
-        assert message.startswith(f"{file}: line {line}")
-        assert f"column {column}" in message or f"column '{column}'" in message, message
+        assert_quarantined_as_a_whole(case, landing)
         return
-    result, contacts = read_and_standardise(landing, case.source)
+    result, contacts, batch = read_and_standardise(landing, case.source)
+    assert sorted(batch.skipped["file"]) == sorted(case.skipped)
+    for file, reason in zip(batch.skipped["file"], batch.skipped["reason"], strict=True):
+        assert case.skipped[file] in reason
+    assert batch.unreadable.empty
     assert_every_row_accounted_for(case, result)
     assert_quarantined(case, result.quarantine)
     if case.check is not None:
@@ -864,6 +870,33 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
     for column, rule in BLOCKING_VALUE_RULES:
         text = result.contacts[column].dropna().astype(str)
         assert not [v for v in text if rule.search(v)], column
+
+
+def assert_quarantined_as_a_whole(case: Case, landing: Path) -> None:
+    """An unreadable file is one quarantine row saying why; it does not stop the run.
+
+    Before issue 13 such a file raised ``SourceFormatError`` and failed the run; the same error
+    (file, line, column, message) is now what the batch lists and the quarantine row says.
+    """
+    assert case.error is not None
+    file, line, column = case.error
+    result, contacts, batch = read_and_standardise(landing, case.source)
+    assert batch.unreadable[["file", "line", "column"]].values.tolist() == [[file, line, column]]
+    message = batch.unreadable["message"].iloc[0]
+    assert message.startswith(f"{file}: line {line}")
+    assert f"column {column}" in message or f"column '{column}'" in message, message
+    assert contacts.empty and batch.records.empty
+    assert batch.quarantine[["file", "line"]].values.tolist() == [[file, line]]
+    reason = batch.quarantine["reason"].iloc[0]
+    assert reason == f"whole file not read: {message.removeprefix(f'{file}: ')}"
+    assert json.loads(batch.quarantine["raw"].iloc[0]) == {
+        "file": file,
+        "bytes": len(case.files[file]),
+    }
+    # The file counts as one row read, and that row is in quarantine.
+    counts = result.files[["file", "rows_read", "rows_linked", "rows_quarantined"]]
+    assert counts.values.tolist() == [[file, 1, 0, 1]]
+    assert result.balanced
 
 
 def test_catalogue_is_large_and_covers_both_outcomes() -> None:
@@ -879,10 +912,13 @@ def test_empty_files_are_reported_not_silent(
     landing = land(tmp_path, Case("empty", "crm", {"a.csv": b"", "b.csv": crm()}))
     with caplog.at_level(logging.WARNING, logger="identity.readers"):
         batch = read_landing_source(landing, "crm")
-    assert batch.files.values.tolist() == [["a.csv", 0, 0], ["b.csv", 0, 0]]
+    # Issue 13: a 0-byte file is clutter, skipped with a warning naming it; a header-only
+    # export is still a file read with no rows.
+    assert batch.files.values.tolist() == [["b.csv", 0, 0]]
+    assert batch.skipped.values.tolist() == [["a.csv", "empty file (0 bytes)"]]
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warned == [
-        "crm/a.csv: no rows (empty file or header only)",
+        "crm/a.csv: skipped: empty file (0 bytes)",
         "crm/b.csv: no rows (empty file or header only)",
     ]
 

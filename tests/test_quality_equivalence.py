@@ -17,7 +17,7 @@ import pytest
 from test_quality_frames import TODAY, contacts_frame, golden_frame, raw_frame
 
 from identity import schema as s
-from identity.quality import SuiteResult, _results, load_suite, runner, validate_frame
+from identity.quality import SuiteResult, _results, load_suite, locations, runner, validate_frame
 
 RAW_SUITES = {f"{source}_raw": source for source in s.SOURCE_SYSTEMS}
 SUBJECTS = {**RAW_SUITES, "contacts": "contacts", "golden_customers": "golden"}
@@ -121,8 +121,16 @@ def _reference(frame: pd.DataFrame, suite: str) -> dict[str, Any]:
         expectation_parameters=parameters,
     )
     results = {int(r.expectation_config.meta["_position"]): r for r in validation.results}
+    # Examples are located on the whole frame here, on narrow views on the fast path.
     outcomes = [
-        _results.to_outcome(suite, expectation, results.get(position), parameters, len(frame))
+        _results.to_outcome(
+            suite,
+            expectation,
+            results.get(position),
+            parameters,
+            len(frame),
+            locate=locations.row_locator(frame, view, expectations[position]["kwargs"]),
+        )
         for position, expectation in enumerate(spec["expectations"])
     ]
     return SuiteResult(suite=suite, subject=SUBJECTS[suite], outcomes=outcomes).to_dict()
@@ -141,6 +149,7 @@ def test_failing_data_gives_the_same_outcomes_as_the_original_path(suite: str) -
     failed = [o for o in result["outcomes"] if o["status"] != "pass"]
     assert len(failed) >= 5
     assert any(o["unexpected_count"] > 1 and o["examples"] for o in failed)
+    assert any(any(o["locations"]) for o in failed)  # and where the examples are
 
 
 @pytest.mark.parametrize("suite", ["crm_raw", "contacts", "golden_customers"])

@@ -113,10 +113,12 @@ def test_duplicate_keeps_the_most_recently_updated() -> None:
 
 
 def test_duplicate_tie_keeps_the_first_by_file_and_line() -> None:
+    # Conflicting copies (issue 13: identical ones are exact duplicates, tested below), in
+    # files that tell nothing of their age.
     rows = [
-        _record("crm", "X", 7, file="b.csv", **GOOD),
-        _record("crm", "X", 3, file="a.csv", **GOOD),
-        _record("crm", "X", 2, file="b.csv", **GOOD),
+        _record("crm", "X", 7, file="b.csv", first_name="Bo", **GOOD),
+        _record("crm", "X", 3, file="a.csv", first_name="Al", **GOOD),
+        _record("crm", "X", 2, file="b.csv", first_name="Cy", **GOOD),
     ]
     batch = _run(*rows)
     assert _reasons(batch) == {
@@ -124,6 +126,21 @@ def test_duplicate_tie_keeps_the_first_by_file_and_line() -> None:
         ("b.csv", 7): "duplicate source_record_id (first at a.csv:3)",
     }
     assert batch.contacts[s.SOURCE_FILE].tolist() == ["a.csv"]
+
+
+def test_identical_copies_are_exact_duplicates_of_the_kept_one() -> None:
+    rows = [
+        _record("crm", "X", 7, file="b.csv", **GOOD),
+        _record("crm", "X", 3, file="a.csv", **GOOD),
+        _record("crm", "X", 2, file="b.csv", **GOOD),
+    ]
+    batch = _run(*rows)
+    assert _reasons(batch) == {
+        ("b.csv", 2): "exact duplicate source_record_id (first at a.csv:3)",
+        ("b.csv", 7): "exact duplicate source_record_id (first at a.csv:3)",
+    }
+    assert batch.contacts[s.SOURCE_FILE].tolist() == ["a.csv"]
+    _assert_balanced(rows, batch)
 
 
 def test_same_id_in_two_systems_is_no_duplicate() -> None:

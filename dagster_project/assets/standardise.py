@@ -31,5 +31,7 @@ def standardised_contacts(
             "balanced": result.balanced,
             "quarantine_by_reason": dg.MetadataValue.json(quarantine_by_reason(result.quarantine)),
             "files": dg.MetadataValue.md(result.files.to_markdown(index=False)),
+            # Counts only: which cells standardisation nulled (placeholders, damaged text).
+            "nulled_cells": dg.MetadataValue.json(result.nulled_summary()),
         },
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pandas as pd
 from identity import schema as s
 from identity.readers import SourceBatch, read_source, read_transactions
 from identity.standardise import standardise
+from identity.standardise.nulled import empty_nulled_cells, nulled_summary
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +35,18 @@ class Standardised:
         contacts: Usable contacts (``schema.CONTACT_COLUMNS``).
         quarantine: Every unusable row, from readers and standardisation, without ``run_id``.
         files: Per file: rows read, linked (usable) and quarantined.
+        nulled_cells: Per source, file, attribute and reason, how many cells standardisation
+            turned into nulls (placeholders, damaged text); counts only, no values.
     """
 
     contacts: pd.DataFrame
     quarantine: pd.DataFrame
     files: pd.DataFrame
+    nulled_cells: pd.DataFrame = field(default_factory=empty_nulled_cells)
+
+    def nulled_summary(self) -> dict[str, dict[str, int]]:
+        """Nulled cells per attribute and reason, for metadata and the report."""
+        return nulled_summary(self.nulled_cells)
 
     @property
     def balanced(self) -> bool:
@@ -54,14 +62,28 @@ class Standardised:
 
 
 def read_landing_source(landing: Path, source_system: str) -> SourceBatch:
-    """Read every export of one source from ``<landing>/<source_system>/``."""
+    """Read every export of one source from ``<landing>/<source_system>/``.
+
+    No file in the folder stops the run: clutter is skipped (``SourceBatch.skipped``) and a
+    file that is not a readable export is quarantined as a whole (``SourceBatch.unreadable``);
+    both are logged as warnings naming the file, for the asset to show.
+
+    Args:
+        landing: The landing folder.
+        source_system: One of ``schema.SOURCE_SYSTEMS``.
+
+    Returns:
+        The source's batch; per file, ``rows_read`` = records + quarantined rows.
+    """
     batch = read_source(source_system, Path(landing) / source_system)
     logger.info(
-        "read %s: %d files, %d records, %d quarantined",
+        "read %s: %d files, %d records, %d quarantined, %d skipped, %d unreadable",
         source_system,
         len(batch.files),
         len(batch.records),
         len(batch.quarantine),
+        len(batch.skipped),
+        len(batch.unreadable),
     )
     return batch
 
@@ -96,7 +118,12 @@ def standardise_sources(batches: list[SourceBatch], default_region: str = "US") 
     )
     quarantine["line"] = quarantine["line"].astype("int64")
     files = _file_counts(batches, result.contacts, quarantine)
-    out = Standardised(contacts=result.contacts, quarantine=quarantine, files=files)
+    out = Standardised(
+        contacts=result.contacts,
+        quarantine=quarantine,
+        files=files,
+        nulled_cells=result.nulled_cells,
+    )
     if not out.balanced:
         raise BalanceError(f"rows read != linked + quarantined for {out.unbalanced_files()}")
     return out

@@ -6,6 +6,7 @@ never imports Great Expectations; ``runner`` is the only one that does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -25,8 +26,9 @@ def to_outcome(
     result: Any,
     parameters: dict[str, Any],
     row_count: int,
+    locate: Callable[[list[Any]], str] | None = None,
 ) -> ExpectationOutcome:
-    """One expectation's result as an outcome, with masked examples.
+    """One expectation's result as an outcome, with masked examples and where they are.
 
     Args:
         suite: The suite's name.
@@ -34,6 +36,8 @@ def to_outcome(
         result: Great Expectations' result for it, or None when it did not run.
         parameters: Values for the suite's ``$PARAMETER`` references.
         row_count: Rows in the validated frame.
+        locate: Names the rows holding given raw unexpected values
+            (``locations.row_locator``); None leaves ``locations`` empty.
 
     Returns:
         The outcome; an expectation that raised or did not run fails with its error.
@@ -62,13 +66,15 @@ def to_outcome(
     details = dict(result.result or {})
     if "element_count" not in details:
         return _table_outcome(common, bool(result.success), details, kwargs, row_count)
+    groups = _examples(kwargs, details.get("partial_unexpected_list") or [])
     return ExpectationOutcome(
         **common,
         success=bool(result.success),
         element_count=int(details.get("element_count") or 0),
         unexpected_count=int(details.get("unexpected_count") or 0),
         unexpected_percent=float(details.get("unexpected_percent") or 0.0),
-        examples=_examples(kwargs, details.get("partial_unexpected_list") or []),
+        examples=list(groups),
+        locations=[locate(values) for values in groups.values()] if locate else [],
     )
 
 
@@ -132,15 +138,15 @@ def _error_message(result: Any) -> str | None:
     return None
 
 
-def _examples(kwargs: dict[str, Any], values: list[Any]) -> list[str]:
+def _examples(kwargs: dict[str, Any], values: list[Any]) -> dict[str, list[Any]]:
+    """Up to ``MAX_EXAMPLES`` masked examples, in order, each with the raw values it shows."""
     columns = _example_columns(kwargs)
-    rendered: list[str] = []
+    rendered: dict[str, list[Any]] = {}
     for value in values:
         text = _render_example(columns, value)
-        if text not in rendered:
-            rendered.append(text)
-        if len(rendered) == MAX_EXAMPLES:
-            break
+        if text not in rendered and len(rendered) == MAX_EXAMPLES:
+            continue  # later values only add rows to the examples already chosen
+        rendered.setdefault(text, []).append(value)
     return rendered
 
 

@@ -28,6 +28,9 @@ class ExpectationOutcome:
         examples: Up to five unexpected values, masked so they never carry personal data.
         why: The business reason for the rule, from the suite JSON.
         error: Set when the expectation could not be evaluated (e.g. its column is missing).
+        locations: Per example (same order), the first rows holding it, e.g.
+            ``"crm/contacts.csv:57"`` (``"customer C0001"`` in the golden table); empty when
+            the frame carries no provenance. Provenance only, never a value.
     """
 
     suite: str
@@ -42,6 +45,7 @@ class ExpectationOutcome:
     examples: list[str]
     why: str
     error: str | None = None
+    locations: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -57,8 +61,9 @@ class ExpectationOutcome:
             subject: What was validated (e.g. ``"crm"``); shown when it differs from the suite.
 
         Returns:
-            e.g. ``"crm_raw (crm): expect_column_values_to_be_unique on source_record_id failed
-            (blocking): 3 unexpected (0.6%), e.g. 003A, 003B"``.
+            e.g. ``"contacts: expect_column_values_to_not_match_regex on street failed
+            (blocking): 9 unexpected (2.1%), e.g. *** (crm/contacts.csv:57)"``: each masked
+            example with the source, file and line of the rows holding it.
         """
         where = self.suite if not subject or subject == self.suite else f"{self.suite} ({subject})"
         rule = self.expectation_type + (f" on {self.column}" if self.column else "")
@@ -72,10 +77,15 @@ class ExpectationOutcome:
                 f": {self.unexpected_count} unexpected ({format_percent(self.unexpected_percent)})"
             )
         if self.examples:
-            line += (
-                (": " if not self.unexpected_count else ", ") + "e.g. " + ", ".join(self.examples)
-            )
+            shown = [
+                f"{example} ({where})" if where else example
+                for example, where in zip(self.examples, self._padded_locations(), strict=True)
+            ]
+            line += (": " if not self.unexpected_count else ", ") + "e.g. " + ", ".join(shown)
         return line
+
+    def _padded_locations(self) -> list[str]:
+        return (self.locations + [""] * len(self.examples))[: len(self.examples)]
 
 
 @dataclass(frozen=True)

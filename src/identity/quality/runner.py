@@ -21,6 +21,9 @@ skipping it: every expectation is still a Great Expectations validation.
   all an ``ExpectationOutcome`` holds. ``SUMMARY`` adds the index of every unexpected row and a
   query string listing them all, which cost a full-frame filter per rule and are never used.
 - Dates compared as dates are parsed once per distinct value, not once per row.
+- Where the examples of a failed expectation are (source, file and line) is found afterwards,
+  on the same view, only for failed expectations and only for the few values shown
+  (``locations.row_locator``), never by asking Great Expectations for every unexpected row.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from identity.quality._results import to_outcome
+from identity.quality.locations import row_locator
 from identity.quality.outcomes import SuiteResult
 from identity.quality.suites import SuiteDefinitionError, load_suite
 
@@ -87,8 +91,21 @@ def validate_frame(
     parameters = {"today": (today or date.today()).isoformat()}
     batches = _prepare(frame, spec["expectations"])
     results = _run_gx(batches, spec, parameters)
+    # Each expectation's examples are found again in the frame Great Expectations saw it on.
+    views = {
+        e["meta"][_POSITION]: (batch.frame, e["kwargs"])
+        for batch in batches
+        for e in batch.expectations
+    }
     outcomes = [
-        to_outcome(suite, expectation, results.get(position), parameters, len(frame))
+        to_outcome(
+            suite,
+            expectation,
+            results.get(position),
+            parameters,
+            len(frame),
+            locate=row_locator(frame, *views[position]) if position in views else None,
+        )
         for position, expectation in enumerate(spec["expectations"])
     ]
     result = SuiteResult(suite=suite, subject=subject, outcomes=outcomes)

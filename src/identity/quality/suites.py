@@ -3,6 +3,12 @@
 The JSON files are the single source of rules and thresholds. They use Great Expectations' 1.x
 ExpectationSuite shape (``name``, ``expectations[{type, kwargs, meta}]``, ``meta``) and add two
 keys to every expectation's ``meta``: ``blocking`` (bool) and ``why`` (the business reason).
+
+One cell never stops a run (issue 13): what a blocking rule forbids in a cell, standardisation
+nulls or quarantines first, with a counted reason. So a blocking rule on source values is a
+share (``mostly`` below 1: systematic damage such as a file re-saved in a legacy encoding),
+and only structural rules no source cell can break (columns present, keys unique and non-null)
+are absolute.
 """
 
 from __future__ import annotations

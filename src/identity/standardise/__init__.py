@@ -11,7 +11,7 @@ Example:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -35,7 +35,13 @@ from identity.standardise.dates import (
     parse_timestamps,
 )
 from identity.standardise.names import clean_name, fix_case, fold_name, split_full_name
-from identity.standardise.placeholders import is_placeholder
+from identity.standardise.nulled import (
+    NULLED_COLUMNS,
+    empty_nulled_cells,
+    nulled_cells,
+    nulled_summary,
+)
+from identity.standardise.placeholders import is_placeholder, placeholder_reason
 from identity.standardise.places import (
     country_code,
     fold_city,
@@ -53,12 +59,15 @@ from identity.standardise.quarantine import (
     quarantine_reasons,
     quarantine_rows,
 )
+from identity.standardise.recency import FileTimes
 from identity.standardise.subdivisions import is_us_state, subdivision_code
 from identity.standardise.values import parse_bool, parse_consent, parse_count, parse_money
 
 __all__ = [
+    "NULLED_COLUMNS",
     "QUARANTINE_OUTPUT_COLUMNS",
     "DayFirstHints",
+    "FileTimes",
     "ParsedPhone",
     "StandardisationBalanceError",
     "StandardisedBatch",
@@ -88,6 +97,7 @@ __all__ = [
     "parse_timestamp",
     "parse_timestamps",
     "phone_key",
+    "placeholder_reason",
     "region_from_postcode",
     "split_full_name",
     "standardise",
@@ -111,10 +121,19 @@ class StandardisedBatch:
             (unique).
         quarantine: Unusable records: ``source_system``, ``file``, ``line`` (int64), ``raw``,
             ``reason`` (no ``run_id``), sorted by source system, file and line.
+        nulled_cells: Cells of the contacts whose value standardisation dropped instead of
+            stopping the run (placeholders such as ``????`` or ``0``, invalid values):
+            ``NULLED_COLUMNS`` = ``source_system``, ``source_file``, ``attribute`` (the raw
+            column), ``reason``, ``cells``; counts only, never a value.
     """
 
     contacts: pd.DataFrame
     quarantine: pd.DataFrame
+    nulled_cells: pd.DataFrame = field(default_factory=empty_nulled_cells)
+
+    def nulled_summary(self) -> dict[str, dict[str, int]]:
+        """Cells nulled per attribute and reason: ``{"street": {"invalid": 2, ...}, ...}``."""
+        return nulled_summary(self.nulled_cells)
 
 
 def contacts_arrow_schema() -> pa.Schema:
@@ -150,6 +169,7 @@ def standardise(
     default_region: str = "US",
     *,
     reference_date: date | None = None,
+    file_times: FileTimes | None = None,
 ) -> StandardisedBatch:
     """Standardise raw records into contacts and quarantine the unusable ones.
 
@@ -161,10 +181,15 @@ def standardise(
         reference_date: Unused, kept so existing callers still work: dates of birth are no
             longer bounded here (implausible ones are kept; the contacts suite warns about
             them, with its own "today").
+        file_times: Modification time of each file, keyed by ``(source_system, file name)``
+            (POSIX seconds or datetimes). When two copies of a record disagree and neither
+            export says which was updated last, the copy from the newest file wins: the date
+            in a file's name tells first, this time otherwise.
 
     Returns:
         Contacts sorted by ``record_key`` and the quarantine, which together hold every input
-        record exactly once.
+        record exactly once (an exact duplicate is quarantined with a reason saying so, which
+        keeps rows read = contacts + quarantined), and the count of nulled cells.
 
     Raises:
         ValueError: When a column of ``schema.RAW_COLUMNS`` is missing.
@@ -173,8 +198,9 @@ def standardise(
     _check_columns(records)
     records = records[s.RAW_COLUMNS].reset_index(drop=True)
     everything = build_contacts(records, default_region)
-    reasons = quarantine_reasons(records, everything)
+    reasons = quarantine_reasons(records, everything, file_times)
     held = reasons.notna()
+    nulled = nulled_cells(records, everything[~held])
     contacts = everything[~held].sort_values(s.RECORD_KEY, kind="stable")
     quarantine = quarantine_rows(records, everything, reasons).sort_values(
         [s.SOURCE_SYSTEM, "file", "line"], kind="stable"
@@ -182,13 +208,16 @@ def standardise(
     # Both keep the input's row labels until here, so overlap or loss would show.
     _check_balance(records, contacts, quarantine)
     logger.info(
-        "standardised %d records: %d contacts, %d quarantined %s",
+        "standardised %d records: %d contacts, %d quarantined %s, %d cells nulled %s",
         len(records),
         len(contacts),
         len(quarantine),
         quarantine[s.REASON].str.split(" \\(", regex=True).str[0].value_counts().to_dict(),
+        int(nulled["cells"].sum()),
+        nulled_summary(nulled),
     )
     return StandardisedBatch(
         contacts=contacts.reset_index(drop=True),
         quarantine=quarantine.reset_index(drop=True),
+        nulled_cells=nulled,
     )

@@ -7,6 +7,7 @@ Both libraries cost tens of microseconds per call, so callers map each distinct 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -73,14 +74,22 @@ def normalise_email(text: str | None) -> str | None:
         text: The address as exported.
 
     Returns:
-        The whole address in lower case, or None when it is missing, a placeholder
+        The whole address in lower case, NFKC-normalised so full-width letters typed with an
+        East Asian keyboard (``"ｊｏｈｎ＠ｍａｉｌ．ｃｏｍ"``) read as the ASCII address the
+        mail server delivers to; None when it is missing, a placeholder
         (``"noemail@shop.com"``) or rejected by email-validator.
 
     Example:
         >>> normalise_email(" Jean.Dupont@GMAIL.com "), normalise_email("jean@@x.com")
         ('jean.dupont@gmail.com', None)
     """
-    if text is None or is_placeholder(text):
+    if text is None:
+        return None
+    if not text.isascii():
+        # Compatibility forms (full-width letters, "＠", ligatures) are the same characters
+        # to the person typing them; NFKC folds them before anything else looks.
+        text = unicodedata.normalize("NFKC", strip_invisible(text))
+    if is_placeholder(text):
         return None
     candidate = strip_invisible(text).strip().lower()
     if candidate.startswith("mailto:"):

@@ -167,7 +167,8 @@ def normalise_street(text: str | None) -> str | None:
         return None
     street = _SPACES.sub(" ", _LINE_BREAKS.sub(", ", text.strip())).strip(_EDGE)
     street = _REPEATED_COMMAS.sub(",", street)
-    return street or None
+    # Trimming can reveal one ("0," is "0"): the contacts suite must never see a placeholder.
+    return None if not street or is_placeholder(street) else street
 
 
 def fold_street(text: str | None) -> str | None:

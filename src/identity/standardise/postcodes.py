@@ -163,8 +163,14 @@ def normalise_postcode(text: str | None, country: str | None) -> str | None:
         ``"800"``, DE ``"01067"``, NL ``"1234 AB"``, PL ``"00-950"``; a plate prefix such as
         ``"D-"`` dropped). None when the code does not fit its country's form. Any other
         country, or none, keeps the trimmed upper-case text (a UK-shaped one still gets its
-        space).
+        space). None too when the display form is a placeholder (``"00000-1234"`` gives
+        ``"00000"``): the contacts suite must never see one.
     """
+    display = _display(text, country)
+    return None if display is None or is_placeholder(display) else display
+
+
+def _display(text: str | None, country: str | None) -> str | None:
     code = compact_postcode(text)
     if code is None or text is None:
         return None
