@@ -9,6 +9,7 @@ from dagster_project.assets.standardise import standardised_contacts
 from dagster_project.resources import Warehouse
 from identity import schema as s
 from identity.golden import GoldenResult
+from identity.golden.volume import baseline, check_volume
 from identity.pipeline import save_quality
 from identity.quality import check_golden_traceable, validate_frame
 from identity.readers import SourceBatch
@@ -54,6 +55,39 @@ SOURCE_CHECKS = [
     _source_check(asset, system)
     for asset, system in zip(SOURCE_ASSETS, s.SOURCE_SYSTEMS, strict=True)
 ]
+
+
+def _volume_check(system: str) -> dg.AssetChecksDefinition:
+    # Declared blocking like every check here, yet it only ever warns (a WARN result never
+    # blocks): a short delivery is reported, and must not stop the night.
+    @dg.asset_check(asset=standardised_contacts, name=f"{system}_volume", blocking=True)
+    def _check(
+        context: dg.AssetCheckExecutionContext,
+        warehouse: Warehouse,
+        standardised_contacts: Standardised,
+    ) -> dg.AssetCheckResult:
+        """Warns when this source is empty or shrank past IDENTITY_SHRINK_WARN_SHARE."""
+        files = standardised_contacts.files
+        rows = int(files.loc[files[s.SOURCE_SYSTEM] == system, "rows_read"].sum())
+        last = baseline(warehouse.warehouse)
+        verdict = check_volume(system, rows, last, warehouse.shrink_warn_share)
+        save_quality(warehouse.warehouse, context.run.run_id, verdict.result)
+        return dg.AssetCheckResult(
+            passed=verdict.ok,
+            severity=dg.AssetCheckSeverity.WARN,
+            description=verdict.description,
+            metadata={
+                "rows_read": rows,
+                "previous_rows_read": last.rows.get(system, 0),
+                "previous_run": last.run_id or "",
+                "shrink_warn_share": warehouse.shrink_warn_share,
+            },
+        )
+
+    return _check
+
+
+VOLUME_CHECKS = [_volume_check(system) for system in s.SOURCE_SYSTEMS]
 
 
 @dg.asset_check(asset=standardised_contacts, blocking=True)
@@ -104,4 +138,11 @@ def golden_traceable(golden_records: GoldenResult) -> dg.AssetCheckResult:
     )
 
 
-ALL_CHECKS = [*SOURCE_CHECKS, contacts_suite, rows_balance, golden_suite, golden_traceable]
+ALL_CHECKS = [
+    *SOURCE_CHECKS,
+    *VOLUME_CHECKS,
+    contacts_suite,
+    rows_balance,
+    golden_suite,
+    golden_traceable,
+]

@@ -11,19 +11,33 @@ from typing import Any
 
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
-QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Dagster logs every failure with its stack trace; ``identity run`` prints its own summary from
+# the run's events instead, so the console logger stays quiet unless ``--debug`` asks for it.
+QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+DEBUG_LOGGERS = {"loggers": {"console": {"config": {"log_level": "DEBUG"}}}}
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="identity", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="materialise the identity_resolution job in-process")
-    run.add_argument("--landing", default=os.environ.get("IDENTITY_LANDING_DIR", "landing"))
-    run.add_argument("--warehouse", default=os.environ.get("IDENTITY_WAREHOUSE_DIR", "warehouse"))
+    run.add_argument(
+        "--landing",
+        default=os.environ.get("IDENTITY_LANDING_DIR", "landing"),
+        help="folder of exports (default: $IDENTITY_LANDING_DIR, else landing)",
+    )
+    run.add_argument(
+        "--warehouse",
+        default=os.environ.get("IDENTITY_WAREHOUSE_DIR", "warehouse"),
+        help="folder of tables, reports and run files; one run at a time holds it "
+        "(default: $IDENTITY_WAREHOUSE_DIR, else warehouse; a busy warehouse is waited for "
+        "$IDENTITY_LOCK_WAIT_SECONDS, default 0: refused)",
+    )
     run.add_argument(
         "--engine",
         choices=["spark", "duckdb"],
         default=os.environ.get("IDENTITY_ENGINE", "spark"),
+        help="where linkage runs (default: $IDENTITY_ENGINE, else spark)",
     )
     run.add_argument(
         "--full-refresh",
@@ -31,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
         help="ignore the previous run: mint customer ids afresh (the change log keeps history)",
     )
     run.add_argument("--truth", type=Path, help="truth.csv from `identity generate`: score it")
+    run.add_argument(
+        "--debug", action="store_true", help="show Dagster's log, stack traces included"
+    )
     gen = sub.add_parser("generate", help="write demo exports in the four native formats")
     gen.add_argument("--people", type=int, default=5000)
     gen.add_argument("--out", type=Path, default=Path("landing"))
@@ -64,6 +81,23 @@ def _error_text(error: Any) -> str:
     return text
 
 
+def _failures(result: Any) -> list[tuple[str, Any]]:
+    """Each failed step, and resources that could not start, with its innermost error."""
+    failures = []
+    for event in result.all_events:
+        data = event.event_specific_data
+        if event.is_step_failure and event.step_failure_data is not None:
+            failures.append((f"step {event.step_key}", event.step_failure_data.error))
+        elif event.event_type_value == "RESOURCE_INIT_FAILURE" and getattr(data, "error", None):
+            failures.append(("the run", data.error))
+    for index, (where, error) in enumerate(failures):
+        # Dagster wraps the real error; its innermost cause says what went wrong.
+        while error is not None and error.cause is not None:
+            error = error.cause
+        failures[index] = (where, error)
+    return failures
+
+
 def _failure_message(result: Any) -> str:
     """What failed in a run: each failed step's innermost error and each failed check.
 
@@ -74,19 +108,29 @@ def _failure_message(result: Any) -> str:
         One line per failed step or check; check examples are masked, reader errors name
         file, line and column rather than quoting values.
     """
-    lines = []
+    lines = [f"{where} failed: {_error_text(error)}" for where, error in _failures(result)]
     for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data is not None:
-            error = event.step_failure_data.error
-            # Dagster wraps the real error; its innermost cause says what went wrong.
-            while error is not None and error.cause is not None:
-                error = error.cause
-            lines.append(f"step {event.step_key} failed: {_error_text(error)}")
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.asset_check_evaluation_data
             if not evaluation.passed and evaluation.description:
                 lines.append(f"check {evaluation.check_name}: {evaluation.description}")
     return "\n".join(lines) or "the run failed"
+
+
+# What the OS says when the warehouse's storage fails, as Python and deltalake spell it, and
+# the errors ``identity.publish`` raises for it.
+STORAGE_FAULTS = ("No space left on device", "Read-only file system", "os error 28", "os error 30")
+STORAGE_ERRORS = {"PublishError", "NotEnoughSpaceError", "WarehouseNotWritableError"}
+
+
+def _storage_fault(result: Any) -> str | None:
+    """The first failure caused by the warehouse's storage (full, read-only), as one line."""
+    for where, error in _failures(result):
+        if error is None:
+            continue
+        if error.cls_name in STORAGE_ERRORS or any(f in error.message for f in STORAGE_FAULTS):
+            return f"{where} failed: {_error_text(error).splitlines()[0]}"
+    return None
 
 
 def ensure_dagster_home() -> Path:
@@ -103,22 +147,39 @@ def ensure_dagster_home() -> Path:
 def run_job(
     landing: str, warehouse: str, engine: str, full_refresh: bool = False
 ) -> tuple[bool, str, Any]:
-    """Materialise the job in-process against the given folders.
+    """Materialise the job in-process against the given folders, holding the warehouse lock.
 
     Returns:
         Whether it succeeded, its run id, and Dagster's result.
+
+    Raises:
+        identity.lock.WarehouseLockError: Another run holds the warehouse, or it is not
+            writable; nothing was run.
+        identity.engine.EngineUnavailableError: The engine cannot start here.
     """
+    from dagster_project.resources import resources_from_env
+
+    resources = resources_from_env(landing, warehouse, engine, full_refresh)
+    return _execute(resources, engine)
+
+
+def _execute(resources: dict[str, Any], engine: str, debug: bool = False) -> tuple[bool, str, Any]:
     import dagster as dg
 
     from dagster_project.inprocess import execute
-    from dagster_project.resources import resources_from_env
     from identity.engine import require_engine
+    from identity.lock import warehouse_lock
 
-    require_engine(engine, os.environ.get("IDENTITY_SPARK_MASTER", "local[*]"))
+    require_engine(engine, resources["linkage_engine"].spark_master)
     ensure_dagster_home()
-    resources = resources_from_env(landing, warehouse, engine, full_refresh)
-    with dg.DagsterInstance.get() as instance:
-        result = execute(resources, instance, QUIET_LOGGERS)
+    lock = resources["warehouse_lock"]
+    # Locked before Dagster starts, so a refusal is one line; the job's own resource then takes
+    # the same lock again in this process (reentrant), as it does when launched from the UI.
+    with (
+        warehouse_lock(Path(lock.warehouse_dir), wait_seconds=lock.wait_seconds),
+        dg.DagsterInstance.get() as instance,
+    ):
+        result = execute(resources, instance, DEBUG_LOGGERS if debug else QUIET_LOGGERS)
     return result.success, result.run_id, result
 
 
@@ -149,21 +210,49 @@ def _summary(warehouse: Path, run_id: str, engine: str, truth: Path | None) -> s
 
 
 def _run(args: argparse.Namespace) -> int:
-    from identity.engine import EngineUnavailableError
-    from identity.pipeline import write_report
+    from dagster_project.resources import resources_from_env
+    from identity.engine import EngineUnavailableError, require_engine
+    from identity.lock import WarehouseLockError, warehouse_lock
 
     warehouse = Path(args.warehouse).resolve()
     try:
-        ok, run_id, result = run_job(args.landing, str(warehouse), args.engine, args.full_refresh)
-    except EngineUnavailableError as error:
+        resources = resources_from_env(args.landing, str(warehouse), args.engine, args.full_refresh)
+    except ValueError as error:  # a bad value in the environment
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if not ok:
-        index = write_report(warehouse, run_id, args.engine)
-        print(f"run {run_id} FAILED; report {index}\n{_failure_message(result)}", file=sys.stderr)
-        return 1
+    lock = resources["warehouse_lock"]
+    try:
+        # Before the lock, which creates the warehouse folder: a run that cannot start leaves none.
+        require_engine(args.engine, resources["linkage_engine"].spark_master)
+        # Held until the failure report is written too: it goes into the warehouse as well.
+        with warehouse_lock(warehouse, wait_seconds=lock.wait_seconds):
+            ok, run_id, result = _execute(resources, args.engine, args.debug)
+            if not ok:
+                print(_failed(warehouse, run_id, args.engine, result), file=sys.stderr)
+                return 1
+    except (EngineUnavailableError, WarehouseLockError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(_summary(warehouse, run_id, args.engine, args.truth))
     return 0
+
+
+def _failed(warehouse: Path, run_id: str, engine: str, result: Any) -> str:
+    """What to print for a failed run: its report and why; one line when storage failed."""
+    from identity import publish as pub
+    from identity.pipeline import write_report
+
+    try:
+        report = f"report {write_report(warehouse, run_id, engine)}"
+    except OSError as error:
+        report = f"no report ({error.strerror or error})"
+    fault = _storage_fault(result)
+    if fault is None:
+        return f"run {run_id} FAILED; {report}\n{_failure_message(result)}"
+    if "the last published" not in fault:  # publish's own errors say where the tables are
+        last = pub.published(warehouse).get("run_id")
+        fault += f"; every table is still at run {last}" if last else "; nothing was published"
+    return f"run {run_id} FAILED: {fault}; {report}"
 
 
 def main(argv: list[str] | None = None) -> int:

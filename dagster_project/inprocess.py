@@ -118,7 +118,8 @@ def execute(
     """Run the whole job in this process, releasing each output after its last reader.
 
     Args:
-        resources: From ``resources_from_env``; an ``io_manager`` is added here.
+        resources: From ``resources_from_env``; its ``io_manager`` is replaced here by one that
+            still needs the warehouse lock.
         instance: The Dagster instance that records the run.
         run_config: Run configuration (loggers).
 
@@ -127,12 +128,13 @@ def execute(
     """
     from dagster_project.checks import ALL_CHECKS
     from dagster_project.definitions import ASSETS
+    from dagster_project.resources import holding_the_lock
 
     manager = ReleasingMemoryIOManager(readers_of([*ASSETS, *ALL_CHECKS]))
     token = next(_TOKENS)
     _RUN_RESOURCES[token] = {
         **resources,
-        "io_manager": dg.IOManagerDefinition.hardcoded_io_manager(manager),
+        "io_manager": holding_the_lock(dg.IOManagerDefinition.hardcoded_io_manager(manager)),
     }
     try:
         job = dg.build_reconstructable_job(__name__, job_for_run.__name__, (token,))

@@ -5,8 +5,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import dagster as dg
+from pydantic import PrivateAttr
 
-from identity import engine
+from identity import engine, lock
+from identity.golden.volume import DEFAULT_SHRINK_WARN_SHARE, check_share
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -16,6 +18,7 @@ class Warehouse(dg.ConfigurableResource):
     warehouse_dir: str = "warehouse"
     default_region: str = "US"
     full_refresh: bool = False
+    shrink_warn_share: float = DEFAULT_SHRINK_WARN_SHARE
 
     @property
     def landing(self) -> Path:
@@ -31,6 +34,48 @@ class Warehouse(dg.ConfigurableResource):
     def reports(self) -> Path:
         """The analyst reports folder."""
         return Path(self.warehouse_dir) / "reports"
+
+
+class WarehouseLock(dg.ConfigurableResource):
+    """One run at a time per warehouse: taken when the run starts, released when it ends.
+
+    The run's IO manager requires it, so Dagster initialises it before the first step of any
+    run however launched (UI, schedule, sensor, ``identity run``); with the in-process executor
+    resources live for the whole run and are torn down even when a step fails. A second run
+    fails at initialisation with ``identity.lock``'s one-line message.
+    """
+
+    warehouse_dir: str = "warehouse"
+    wait_seconds: float = 0.0
+    _path: Path | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Take the warehouse lock for this run (reentrant within ``identity run``)."""
+        run_id = context.run.run_id if context.run else None
+        self._path = lock.acquire(Path(self.warehouse_dir), run_id, self.wait_seconds)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        """Give the warehouse back."""
+        if self._path is not None:
+            lock.release(self._path)
+            self._path = None
+
+
+def holding_the_lock(io_manager: dg.IOManagerDefinition) -> dg.IOManagerDefinition:
+    """``io_manager``, made to need the warehouse lock: every step needs it, so every run locks.
+
+    Args:
+        io_manager: The IO manager to wrap (its configuration stays as it was).
+
+    Returns:
+        The same IO manager with ``warehouse_lock`` as a required resource.
+    """
+    return dg.IOManagerDefinition(
+        resource_fn=io_manager.resource_fn,
+        config_schema=io_manager.config_schema,
+        description=io_manager.description,
+        required_resource_keys={"warehouse_lock", *io_manager.required_resource_keys},
+    )
 
 
 class LinkageEngine(dg.ConfigurableResource):
@@ -72,14 +117,20 @@ def resources_from_env(
     """
     env = os.environ
     kind = engine.check_engine(engine_kind or env.get("IDENTITY_ENGINE", "spark"))
+    warehouse_dir = str(Path(warehouse or env.get("IDENTITY_WAREHOUSE_DIR", "warehouse")).resolve())
     return {
         "warehouse": Warehouse(
             landing_dir=str(Path(landing or env.get("IDENTITY_LANDING_DIR", "landing")).resolve()),
-            warehouse_dir=str(
-                Path(warehouse or env.get("IDENTITY_WAREHOUSE_DIR", "warehouse")).resolve()
-            ),
+            warehouse_dir=warehouse_dir,
             default_region=env.get("IDENTITY_DEFAULT_REGION", "US"),
             full_refresh=full_refresh,
+            shrink_warn_share=check_share(
+                float(env.get("IDENTITY_SHRINK_WARN_SHARE", DEFAULT_SHRINK_WARN_SHARE))
+            ),
+        ),
+        "warehouse_lock": WarehouseLock(
+            warehouse_dir=warehouse_dir,
+            wait_seconds=float(env.get("IDENTITY_LOCK_WAIT_SECONDS", "0")),
         ),
         "linkage_engine": LinkageEngine(
             kind=kind,
@@ -87,4 +138,6 @@ def resources_from_env(
             shuffle_partitions=int(env.get("IDENTITY_SPARK_SHUFFLE_PARTITIONS", "4")),
             driver_memory=env.get("IDENTITY_SPARK_DRIVER_MEMORY", "6g"),
         ),
+        # Dagster's default IO manager, needing the lock (see ``WarehouseLock``).
+        "io_manager": holding_the_lock(dg.fs_io_manager),
     }

@@ -167,6 +167,8 @@ def write_report(
         quality=quality,
         quarantine_by_reason=sources.get("quarantine_by_reason", {}),
         linkage=linkage,
-        id_churn={k: golden.get(k, 0) for k in ("new", "merged", "split", "retired", "kept")},
+        id_churn={
+            k: golden.get(k, 0) for k in ("new", "merged", "split", "retired", "revived", "kept")
+        },
     )
     return write_run_report(report, Path(warehouse) / "reports")

@@ -12,14 +12,27 @@ and, per table, its Delta version. That rename is the run's one commit point:
   the next publication first rolls back whatever a killed run committed (``recover``), so plain
   ``DeltaTable(path)`` readers and the append-only change log lose its partial commits too;
 - a publication that fails with an exception rolls back at once.
+
+Storage faults fail cleanly (issue #13). Before writing, a run checks that the warehouse has room
+for its tables and sets aside a reserve file; when a write still fails (the disk filled up, or
+the folder turned read-only), the reserve is deleted so that the rollback's own commits fit,
+files the failed write left behind are removed, and every table is restored to the manifest's
+version. The error that reaches the caller (``PublishError``) is one line.
+
+Besides the tables readers use, the manifest names internal state tables under ``state``: the
+records of retired customers (``identity.golden.retired``), so that ids survive a bad night.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +41,8 @@ import pandas as pd
 import pyarrow as pa
 
 from identity import schema as s
+from identity.golden import retired as retired_records
+from identity.golden.ids import RETIRED
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +52,33 @@ CHANGES = "identity_changes"
 QUARANTINE = "quarantine"
 TOUCHPOINTS = "customer_touchpoints"
 MANIFEST = "_published.json"
+# Internal state, versioned with the run in the manifest's ``state`` (not for readers).
+RETIRED_RECORDS = "_retired_crosswalk"
+STATE_ORDER = (RETIRED_RECORDS,)
 
-# Written in this order, crosswalk last; the manifest follows them all (see module docstring).
+# Written in this order, crosswalk last of the tables readers use, then the state tables; the
+# manifest follows them all (see module docstring).
 PUBLISH_ORDER = (QUARANTINE, TOUCHPOINTS, CHANGES, GOLDEN, CROSSWALK)
 APPEND_TABLES = frozenset({CHANGES})
 RUN_ID_KEY = "identity.run_id"
 ROLLBACK_KEY = "identity.rolled_back_to_version"
+
+RESERVE_FILE = "_rollback_reserve"
+# Enough for the rollback's commits (one small JSON file per table, and a checkpoint each
+# hundredth commit), with a wide margin; see ``_reserve_size``.
+MIN_RESERVE_BYTES = 16 * 2**20
+# Parquet holds these tables in well under a third of what pandas needs in memory (measured on
+# demo runs: 0.1 to 0.2 for the large tables); the check wants that third free, so it refuses
+# only runs that cannot fit, and the reserve covers a misjudgement.
+PARQUET_SHARE_OF_MEMORY = 1 / 3
+
+
+class PublishError(OSError):
+    """Publishing failed on the warehouse's storage; the message is one line for the user."""
+
+
+class NotEnoughSpaceError(PublishError):
+    """The warehouse has too little free space to publish: nothing was written."""
 
 
 def table_path(warehouse: Path, table: str) -> Path:
@@ -70,7 +106,8 @@ def published(warehouse: Path) -> dict[str, Any]:
 
     Returns:
         ``{"run_id": ..., "published_at": ..., "tables": {table: version}}``; ``tables`` is
-        empty when nothing has been published.
+        empty when nothing has been published. A ``state`` key, when present, names the
+        versions of the internal state tables (``STATE_ORDER``).
     """
     path = manifest_path(warehouse)
     if path.exists():
@@ -115,35 +152,74 @@ def write_table(
 
     path = table_path(warehouse, table)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_deltalake(
-        str(path),
-        _arrow(frame),
-        mode="append" if append else "overwrite",
-        schema_mode="merge" if append else "overwrite",
-        commit_properties=CommitProperties(custom_metadata={RUN_ID_KEY: run_id}),
-    )
+    with _native_stderr_logged():
+        write_deltalake(
+            str(path),
+            _arrow(frame),
+            mode="append" if append else "overwrite",
+            schema_mode="merge" if append else "overwrite",
+            commit_properties=CommitProperties(custom_metadata={RUN_ID_KEY: run_id}),
+        )
     version = DeltaTable(str(path)).version()
     logger.info("wrote %s: %d rows, version %d", table, len(frame), version)
     return version
 
 
-def _write_manifest(warehouse: Path, run_id: str, versions: dict[str, int]) -> None:
-    payload = {
+@contextmanager
+def _native_stderr_logged() -> Iterator[None]:
+    """Send what native code prints on stderr to the debug log while a table is written.
+
+    deltalake's Rust runtime answers a failed write (a full disk) by panicking on a worker
+    thread, which prints a Rust stack trace on the process's stderr before the Python error
+    arrives; the one-line error says what happened, the trace stays in the debug log.
+    """
+    sink = -1
+    try:
+        sink, name = tempfile.mkstemp(prefix="identity-stderr-")
+        os.unlink(name)
+        saved = os.dup(2)
+    except OSError:  # no room even for that: let it print
+        if sink >= 0:
+            os.close(sink)
+        yield
+        return
+    os.dup2(sink, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        text = os.pread(sink, 1 << 16, 0).decode("utf-8", "replace").strip()
+        os.close(sink)
+        if text:
+            logger.debug("deltalake's stderr: %s", text)
+
+
+def _write_manifest(
+    warehouse: Path, run_id: str, versions: dict[str, int], state: dict[str, int]
+) -> None:
+    payload: dict[str, Any] = {
         "run_id": run_id,
         "published_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "tables": versions,
     }
+    if state:
+        payload["state"] = state
     target = manifest_path(warehouse)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, indent=2, sort_keys=True)
-        handle.flush()
-        os.fsync(handle.fileno())
-    # The rename is atomic: readers see the old manifest or the new one, never a mix.
-    os.replace(tmp, target)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, indent=2, sort_keys=True)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # The rename is atomic: readers see the old manifest or the new one, never a mix.
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
-def recover(warehouse: Path) -> list[str]:
+def recover(warehouse: Path, log_level: int = logging.WARNING) -> list[str]:
     """Roll back every table a killed or failed run committed after the last publication.
 
     Tables ahead of the manifest are restored to the manifest's version (a new Delta commit
@@ -153,6 +229,7 @@ def recover(warehouse: Path) -> list[str]:
 
     Args:
         warehouse: The warehouse folder.
+        log_level: How to log each rollback (a failing publication says it in its error).
 
     Returns:
         The tables rolled back.
@@ -160,9 +237,10 @@ def recover(warehouse: Path) -> list[str]:
     from deltalake import CommitProperties, DeltaTable
 
     manifest = published(warehouse)
+    known = {**manifest["tables"], **manifest.get("state", {})}
     rolled_back = []
-    for table in PUBLISH_ORDER:
-        version = manifest["tables"].get(table)
+    for table in (*PUBLISH_ORDER, *STATE_ORDER):
+        version = known.get(table)
         if version is None or not _exists(warehouse, table):
             continue
         delta = DeltaTable(str(table_path(warehouse, table)))
@@ -174,7 +252,7 @@ def recover(warehouse: Path) -> list[str]:
             commit_properties=CommitProperties(custom_metadata={ROLLBACK_KEY: str(version)}),
         )
         rolled_back.append(table)
-        logger.warning("rolled %s back to version %d (unpublished commits)", table, version)
+        logger.log(log_level, "rolled %s back to version %d (unpublished commits)", table, version)
     return rolled_back
 
 
@@ -188,22 +266,184 @@ def publish(warehouse: Path, tables: dict[str, pd.DataFrame], run_id: str) -> di
 
     Returns:
         Table name -> new Delta version (as recorded in the manifest).
+
+    Raises:
+        NotEnoughSpaceError: Too little free space; nothing was written.
+        PublishError: Storage failed while writing; every table was rolled back.
     """
-    recover(warehouse)
-    before = published(warehouse)["tables"]
-    versions = dict(before)
+    before = published(warehouse)
+    state_tables = _state_tables(warehouse, tables, run_id)
+    reserve = _reserve(warehouse, [*tables.values(), *state_tables.values()], run_id, before)
+    versions = dict(before["tables"])
+    state = dict(before.get("state", {}))
+    files_before: dict[str, set[str]] = {}
     try:
-        for table in PUBLISH_ORDER:
-            if table in tables:
-                append = table in APPEND_TABLES and table in before
-                versions[table] = write_table(warehouse, table, tables[table], run_id, append)
-    except BaseException:
-        # Nothing of this run may stay visible; a kill -9 is handled by the next run instead.
         recover(warehouse)
-        raise
-    _write_manifest(warehouse, run_id, versions)
+        for table in (*PUBLISH_ORDER, *STATE_ORDER):
+            frame = tables.get(table, state_tables.get(table))
+            if frame is None:
+                continue
+            files_before[table] = _data_files(warehouse, table)
+            append = table in APPEND_TABLES and table in versions
+            version = write_table(warehouse, table, frame, run_id, append)
+            (state if table in STATE_ORDER else versions)[table] = version
+        _write_manifest(warehouse, run_id, versions, state)
+    except BaseException as error:
+        # Nothing of this run may stay visible; a kill -9 is handled by the next run instead.
+        # The reserve goes first: on a full disk the rollback's own commits need its room.
+        reserve.unlink(missing_ok=True)
+        _roll_back(warehouse, files_before)
+        reason = _storage_reason(error)
+        if reason is None:
+            raise
+        raise PublishError(
+            f"publishing run {run_id} to {warehouse} failed ({reason}); every table was rolled "
+            f"back to {_at(before)}"
+        ) from None
+    finally:
+        reserve.unlink(missing_ok=True)
     logger.info("published run %s: %s", run_id, versions)
     return versions
+
+
+def _state_tables(
+    warehouse: Path, tables: dict[str, pd.DataFrame], run_id: str
+) -> dict[str, pd.DataFrame]:
+    """The state tables this run publishes along with ``tables`` (read before any write)."""
+    if CHANGES not in tables or CROSSWALK not in tables:
+        return {}
+    changes = tables[CHANGES]
+    if "change_type" not in changes.columns:
+        return {}
+    columns = [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID]
+    previous = read_table(warehouse, CROSSWALK, columns).reindex(columns=columns)
+    frame = retired_records.next_retired(
+        previous, _retired(warehouse), changes, tables[CROSSWALK], run_id
+    )
+    return {RETIRED_RECORDS: frame}
+
+
+def _roll_back(warehouse: Path, files_before: dict[str, set[str]]) -> None:
+    """Undo a failed publication: drop the files no commit refers to, restore every table."""
+    for table, before in files_before.items():
+        referenced = set()
+        if _exists(warehouse, table):
+            from deltalake import DeltaTable
+
+            try:
+                referenced = set(DeltaTable(str(table_path(warehouse, table))).file_uris())
+            except Exception:  # an unreadable table keeps all its files
+                continue
+        for name in _data_files(warehouse, table) - before:
+            if str(table_path(warehouse, table) / name) not in referenced:
+                (table_path(warehouse, table) / name).unlink(missing_ok=True)
+    try:
+        recover(warehouse, logging.INFO)
+    except Exception as error:  # reported, and the next run retries it
+        logger.error(
+            "could not roll back (%s): readers of the manifest are unaffected, and the next "
+            "run rolls the tables back before publishing",
+            _storage_reason(error) or error,
+        )
+
+
+def _data_files(warehouse: Path, table: str) -> set[str]:
+    """Paths relative to the table of every file outside its log (a failed write's leftovers)."""
+    root = table_path(warehouse, table)
+    if not root.is_dir():
+        return set()
+    found = set()
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if path.is_file() and relative.parts[0] != "_delta_log":
+            found.add(str(relative))
+    return found
+
+
+def _reserve(
+    warehouse: Path, frames: list[pd.DataFrame], run_id: str, before: dict[str, Any]
+) -> Path:
+    """Check the free space a publication needs, then set the rollback's room aside.
+
+    Returns:
+        The reserve file, to delete when the publication has ended either way.
+
+    Raises:
+        NotEnoughSpaceError: The tables would not fit, or the reserve cannot be written.
+    """
+    Path(warehouse).mkdir(parents=True, exist_ok=True)
+    reserve = _reserve_size(warehouse)
+    memory = sum(int(f.memory_usage(index=False, deep=True).sum()) for f in frames)
+    estimate = int(memory * PARQUET_SHARE_OF_MEMORY)
+    free = shutil.disk_usage(warehouse).free
+    if free < estimate + reserve:
+        raise NotEnoughSpaceError(
+            f"not enough free space in {warehouse} to publish run {run_id}: about "
+            f"{_mb(estimate + reserve)} needed, {_mb(free)} free; nothing was written, every "
+            f"table stays at {_at(before)}"
+        )
+    path = Path(warehouse) / RESERVE_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            _allocate(fd, reserve)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        path.unlink(missing_ok=True)
+        raise NotEnoughSpaceError(
+            f"cannot set aside room for a rollback in {warehouse} ({error.strerror}); nothing "
+            f"was written, every table stays at {_at(before)}"
+        ) from None
+    return path
+
+
+def _allocate(fd: int, size: int) -> None:
+    try:
+        os.posix_fallocate(fd, 0, size)
+    except OSError as error:
+        if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+            raise
+        # File systems without fallocate: zeros take the room just the same.
+        block = bytes(2**20)
+        for start in range(0, size, len(block)):
+            os.pwrite(fd, block[: size - start], start)
+
+
+def _at(manifest: dict[str, Any]) -> str:
+    run = manifest.get("run_id")
+    return f"run {run}, the last published" if run else "its last published version"
+
+
+def _reserve_size(warehouse: Path) -> int:
+    """Room for every table's rollback commit: its log's largest checkpoint, twice, at least."""
+    largest = 0
+    for table in (*PUBLISH_ORDER, *STATE_ORDER):
+        log = table_path(warehouse, table) / "_delta_log"
+        if log.is_dir():
+            sizes = [p.stat().st_size for p in log.glob("*.checkpoint*.parquet")]
+            largest += max(sizes, default=0)
+    return max(MIN_RESERVE_BYTES, 2 * largest)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
+
+
+def _storage_reason(error: BaseException) -> str | None:
+    """What the OS said when ``error`` is a storage fault (``No space left on device``), else None.
+
+    deltalake reports file system errors as its own exceptions, naming the OS error in the text.
+    """
+    if isinstance(error, OSError):
+        return error.strerror or str(error).splitlines()[0][:200]
+    text = str(error)
+    reasons = {errno.ENOSPC: "No space left on device", errno.EROFS: "Read-only file system"}
+    reasons[errno.EACCES] = "Permission denied"
+    for number, reason in reasons.items():
+        if reason in text or f"os error {number})" in text:
+            return reason
+    return None
 
 
 def read_table(warehouse: Path, table: str, columns: list[str] | None = None) -> pd.DataFrame:
@@ -226,14 +466,39 @@ def read_table(warehouse: Path, table: str, columns: list[str] | None = None) ->
 
 
 def previous_crosswalk(warehouse: Path) -> pd.DataFrame:
-    """The last published crosswalk with a ``record_key`` column (empty on a first run)."""
-    crosswalk = read_table(
-        warehouse, CROSSWALK, [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID]
-    )
+    """The last published crosswalk with a ``record_key`` column (empty on a first run).
+
+    Records of retired customers follow, flagged in the ``ids.RETIRED`` column, so that their
+    ids can be revived when the records return.
+    """
+    columns = [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID]
+    live = read_table(warehouse, CROSSWALK, columns).assign(**{RETIRED: False})
+    gone = _retired(warehouse)[columns].assign(**{RETIRED: True})
+    crosswalk = pd.concat([f for f in (live, gone) if len(f)] or [live], ignore_index=True)
     if crosswalk.empty:
         return pd.DataFrame(columns=[s.RECORD_KEY, s.CUSTOMER_ID])
     crosswalk[s.RECORD_KEY] = crosswalk[s.SOURCE_SYSTEM] + ":" + crosswalk[s.SOURCE_RECORD_ID]
-    return crosswalk[[s.RECORD_KEY, s.CUSTOMER_ID]]
+    return crosswalk[[s.RECORD_KEY, s.CUSTOMER_ID, RETIRED]]
+
+
+def _retired(warehouse: Path) -> pd.DataFrame:
+    """The records of retired customers the last published run left."""
+    manifest = published(warehouse)
+    version = manifest.get("state", {}).get(RETIRED_RECORDS)
+    if version is None:
+        if not manifest["tables"]:
+            return retired_records.empty()
+        # Published before this table existed: the crosswalk's history says the same.
+        changes = read_table(warehouse, CHANGES)
+        live = read_table(warehouse, CROSSWALK, [s.CUSTOMER_ID])[s.CUSTOMER_ID]
+        return retired_records.from_history(
+            table_path(warehouse, CROSSWALK), changes, set(live), RUN_ID_KEY, ROLLBACK_KEY
+        )
+    from deltalake import DeltaTable
+
+    path = str(table_path(warehouse, RETIRED_RECORDS))
+    frame = DeltaTable(path, version=version).to_pandas()
+    return frame.reindex(columns=retired_records.COLUMNS)
 
 
 def issued_ids(warehouse: Path) -> set[str]:

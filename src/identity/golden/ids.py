@@ -4,6 +4,12 @@ Rules (issue #5): an id follows the largest share of its old records; when sever
 meet in one new cluster the larger (then older) one keeps its id and the others are merged into
 it; the parts of a split that do not keep the id get new ids. Every change is recorded.
 New ids are opaque: a hash of a vendor record key and a namespace, never of personal data.
+
+Ids survive gaps (issue #13): a customer whose records all vanish is retired, but the records it
+had are kept (``identity.golden.retired``) and come with the previous crosswalk, flagged
+``RETIRED``. A cluster that would otherwise get a new id and holds records of a retired customer
+gets that customer's id back, logged as ``revived``: a Shopify export that arrived header-only
+for one night does not cost its customers their ids.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ CHANGE_COLUMNS = [
     "related_customer_id",
     "record_count",
 ]
+# Flags the previous crosswalk's rows that belong to retired customers (in memory only).
+RETIRED = "retired"
 
 
 @dataclass
@@ -32,7 +40,7 @@ class IdAssignment:
 
     Attributes:
         ids: ``cluster_id`` -> ``customer_id``.
-        changes: Rows for ``identity_changes`` (new, merged, split, retired).
+        changes: Rows for ``identity_changes`` (new, merged, split, retired, revived).
         kept: Old ids that carried over unchanged in this run.
     """
 
@@ -72,7 +80,9 @@ def assign_ids(
 
     Args:
         clusters: ``record_key`` -> ``cluster_id`` for this run.
-        previous: ``record_key`` -> ``customer_id`` from the previous crosswalk (may be empty).
+        previous: ``record_key`` -> ``customer_id`` from the previous crosswalk (may be empty);
+            rows with a true ``RETIRED`` column are records of retired customers, which may
+            revive them.
         issued: Every customer id ever issued (so a minted id is never reused).
         run_id: This run.
         first_seen: Old ``customer_id`` -> first seen timestamp (older wins merge ties).
@@ -81,6 +91,7 @@ def assign_ids(
         The id per cluster and the changes to record.
     """
     taken = set(issued) | set(previous[s.CUSTOMER_ID].dropna().unique())
+    previous, retired = _split_retired(previous)
     cluster_size = clusters.groupby("cluster_id").size().rename("cluster_size")
     old_size = previous.groupby(s.CUSTOMER_ID).size().rename("old_size")
     overlap = (
@@ -132,19 +143,27 @@ def assign_ids(
     # Plain Python strings: iterating Arrow-backed labels one by one is slow.
     all_clusters = cluster_size.index.to_numpy(dtype=object)
     orphans = sorted(set(all_clusters) - set(ids.index.to_numpy(dtype=object)))
-    # Minted in sorted order, so which id a collision moves on is deterministic.
-    minted = {cluster_id: mint_id(cluster_id, taken) for cluster_id in orphans}
     sources = origin.reindex(orphans).astype(object)
-    sources = sources.where(sources.notna(), None).tolist()
-    sizes = [int(n) for n in cluster_size.reindex(orphans)]
-    kinds = ["split" if source is not None else "new" for source in sources]
-    changes["change_type"].extend(kinds)
+    sources = dict(zip(orphans, sources.where(sources.notna(), None).tolist(), strict=True))
+    # Only a cluster that would be new can revive: one holding live records is a split part.
+    revived = _revive(clusters, [c for c in orphans if sources[c] is None], retired, seen)
+    revived_clusters = sorted(revived)
+    record(
+        "revived",
+        [revived[c] for c in revived_clusters],
+        [None] * len(revived),
+        [int(n) for n in cluster_size.reindex(revived_clusters)],
+    )
+    to_mint = [c for c in orphans if c not in revived]
+    # Minted in sorted order, so which id a collision moves on is deterministic.
+    minted = {cluster_id: mint_id(cluster_id, taken) for cluster_id in to_mint}
+    changes["change_type"].extend("split" if sources[c] is not None else "new" for c in to_mint)
     changes[s.CUSTOMER_ID].extend(minted.values())
-    changes["related_customer_id"].extend(sources)
-    changes["record_count"].extend(sizes)
-    if minted:
+    changes["related_customer_id"].extend(sources[c] for c in to_mint)
+    changes["record_count"].extend(int(n) for n in cluster_size.reindex(to_mint))
+    if minted or revived:
         # Skipping the empty case keeps the dtype of ``ids`` (pandas deprecates empty concat).
-        ids = pd.concat([ids, pd.Series(minted, dtype=object)])
+        ids = pd.concat([ids, pd.Series({**minted, **revived}, dtype=object)])
 
     # Old ids whose records are all gone this run.
     vanished = sorted(set(old_size.index) - set(overlap[s.CUSTOMER_ID]))
@@ -160,3 +179,49 @@ def assign_ids(
         changes=order_rows(change_frame, ["change_type", s.CUSTOMER_ID]).reset_index(drop=True),
         kept=kept,
     )
+
+
+def _split_retired(previous: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The previous crosswalk's live rows, and the rows of retired customers."""
+    if RETIRED not in previous.columns:
+        return previous, previous.iloc[0:0]
+    flag = previous[RETIRED].eq(True)
+    return previous[~flag], previous[flag]
+
+
+def _revive(
+    clusters: pd.DataFrame, candidates: list[str], retired: pd.DataFrame, seen: pd.Series
+) -> dict[str, str]:
+    """Retired ids that come back: candidate ``cluster_id`` -> the retired ``customer_id``.
+
+    The rules mirror those of live ids: a retired id comes back where most of its records are
+    (ties: the larger cluster); a cluster holding records of several takes the one with most
+    records back, then the one that had more, then the older. The others stay retired.
+    """
+    if retired.empty or not candidates:
+        return {}
+    back = clusters[clusters[s.CLUSTER_ID].isin(candidates)]
+    overlap = (
+        back.merge(retired[[s.RECORD_KEY, s.CUSTOMER_ID]], on=s.RECORD_KEY, how="inner")
+        .groupby([s.CLUSTER_ID, s.CUSTOMER_ID], observed=True)
+        .size()
+        .rename("overlap")
+        .reset_index()
+    )
+    if overlap.empty:
+        return {}
+    sizes = back.groupby(s.CLUSTER_ID, observed=True).size().rename("cluster_size")
+    had = retired.groupby(s.CUSTOMER_ID).size().rename("old_size")
+    overlap = overlap.join(sizes, on=s.CLUSTER_ID).join(had, on=s.CUSTOMER_ID)
+    overlap["first_seen"] = overlap[s.CUSTOMER_ID].map(seen)
+    home = order_rows(
+        overlap,
+        [s.CUSTOMER_ID, "overlap", "cluster_size", s.CLUSTER_ID],
+        [True, False, False, True],
+    ).drop_duplicates(s.CUSTOMER_ID)
+    home = order_rows(
+        home,
+        [s.CLUSTER_ID, "overlap", "old_size", "first_seen", s.CUSTOMER_ID],
+        [True, False, False, True, True],
+    ).drop_duplicates(s.CLUSTER_ID)
+    return {str(c): str(i) for c, i in zip(home[s.CLUSTER_ID], home[s.CUSTOMER_ID], strict=True)}
