@@ -10,7 +10,7 @@ export DAGSTER_DISABLE_TELEMETRY := 1
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PYTHONHASHSEED := 0
 
-.PHONY: demo test dev lint format bench bench-accuracy clean check-java
+.PHONY: demo test test-fast dev lint format bench bench-accuracy clean check-java
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + ")")'
@@ -37,6 +37,12 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The quick tier for development: no Spark session and no end-to-end runs of the job.
+test-fast: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -m "not slow and not spark" -q
 
 dev: $(STAMP)
 	mkdir -p $(DAGSTER_HOME)

@@ -81,6 +81,7 @@ def test_every_record_identical_finishes_within_the_size_guard():
     assert result.diagnostics["design"]["link_type"] == "dedupe_only"
 
 
+@pytest.mark.slow
 def test_ten_thousand_exact_duplicates_finish_and_say_which_rules_were_dropped():
     rows = _people(
         10_000,

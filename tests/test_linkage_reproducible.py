@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from linkage_support import generated
 
 from identity import engine
 from identity.linkage import LinkageConfig, LinkageResult, link_and_cluster
+
+pytestmark = pytest.mark.slow
 
 # Fewer u pairs than the world has record pairs, so the seeded sample really is a sample.
 SAMPLED_PAIRS = 20_000
