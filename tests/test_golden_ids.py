@@ -5,22 +5,12 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from id_support import clusters, previous
 
 from identity import schema as s
 from identity.golden.ids import IdAssignment, assign_ids, mint_id
 
 ID = re.compile(r"cus_[0-9a-f]{20}")
-
-
-def clusters(**groups: list[str]) -> pd.DataFrame:
-    """``cluster_id`` -> its record keys."""
-    rows = [(key, cluster) for cluster, keys in groups.items() for key in keys]
-    return pd.DataFrame(rows, columns=[s.RECORD_KEY, s.CLUSTER_ID])
-
-
-def previous(**customers: list[str]) -> pd.DataFrame:
-    rows = [(key, customer) for customer, keys in customers.items() for key in keys]
-    return pd.DataFrame(rows, columns=[s.RECORD_KEY, s.CUSTOMER_ID])
 
 
 def ids(assignment: IdAssignment) -> dict[str, str]:

@@ -15,23 +15,13 @@ import dagster as dg
 import pandas as pd
 import pytest
 from deltalake import DeltaTable
+from id_support import clusters, previous
 
 from identity import publish as pub
 from identity import schema as s
 from identity.golden import retired
 from identity.golden.ids import CHANGE_COLUMNS, RETIRED, assign_ids
 from identity.golden.volume import Baseline, check_share, check_volume
-
-
-def clusters(**groups: list[str]) -> pd.DataFrame:
-    """``cluster_id`` -> its record keys."""
-    rows = [(key, cluster) for cluster, keys in groups.items() for key in keys]
-    return pd.DataFrame(rows, columns=[s.RECORD_KEY, s.CLUSTER_ID])
-
-
-def previous(**customers: list[str]) -> pd.DataFrame:
-    rows = [(key, customer) for customer, keys in customers.items() for key in keys]
-    return pd.DataFrame(rows, columns=[s.RECORD_KEY, s.CUSTOMER_ID])
 
 
 def ids(assignment) -> dict[str, str]:

@@ -9,7 +9,6 @@ itself passed through ``example_for``: never a personal value.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from identity import schema as s
-from identity.quality.masking import example_for
+from identity.quality.masking import example_for, is_missing
 
 # Rows named per example: two show a duplicate and its original, more make the line unreadable.
 MAX_ROWS_PER_EXAMPLE = 2
@@ -78,7 +77,7 @@ def _labeller(frame: pd.DataFrame) -> Callable[[int], str] | None:
         def by_file(position: int) -> str:
             system, file = systems[position], files[position]
             where = example_for(s.SOURCE_FILE, file)
-            if not _missing(system):
+            if not is_missing(system):
                 where = f"{example_for(s.SOURCE_SYSTEM, system)}/{where}"
             return f"{where}:{example_for(s.SOURCE_LINE, lines[position])}"
 
@@ -98,8 +97,8 @@ def _distinct(values: list[Any]) -> list[Any]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    if _missing(a) or _missing(b):
-        return _missing(a) and _missing(b)
+    if is_missing(a) or is_missing(b):
+        return is_missing(a) and is_missing(b)
     try:
         return bool(a == b)
     except (TypeError, ValueError):
@@ -122,18 +121,10 @@ def _matches(view: pd.DataFrame, columns: list[str], value: Any) -> np.ndarray:
 
 
 def _equals(series: pd.Series, value: Any) -> np.ndarray:
-    if _missing(value):
+    if is_missing(value):
         return series.isna().to_numpy(dtype=bool)
     try:
         equal = series.astype(object) == value
     except (TypeError, ValueError):  # a value the column cannot be compared with
         return np.zeros(len(series), dtype=bool)
     return equal.fillna(False).to_numpy(dtype=bool)
-
-
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    return type(value).__name__ in {"NAType", "NaTType"}

@@ -66,7 +66,7 @@ def mask_value(value: object) -> str:
         >>> mask_value("Hélène")
         'Hé***'
     """
-    if _is_missing(value):
+    if is_missing(value):
         return "<null>"
     text = str(value).strip()
     if not text:
@@ -90,7 +90,7 @@ def example_for(column: str | None, value: object) -> str:
         ``mask_value(value)``. Values that look like an email or a phone are always masked, so a
         mis-mapped column cannot leak personal data through a "safe" name.
     """
-    if _is_missing(value):
+    if is_missing(value):
         return "<null>"
     text = str(value).strip()
     safe_column = column is not None and set(column.split(", ")) <= SAFE_COLUMNS
@@ -100,7 +100,8 @@ def example_for(column: str | None, value: object) -> str:
     return mask_value(value)
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """Whether a value is missing: None, NaN, or pandas' NA/NaT."""
     if value is None:
         return True
     if isinstance(value, float):
