@@ -68,7 +68,7 @@ def blocking_counts(frame: pd.DataFrame, model: dict[str, Any]) -> list[dict[str
     chosen = train.design_of(model)
     if not chosen.blocking_rules:
         return []
-    proportion = min(1.0, 20_000 / max(len(frame), 1))
+    proportion = train.sample_proportion(len(frame))
     db_api = engine.training_db_api()
     tables = train.register_sources(db_api, frame)
     settings = m.settings(train.link_type_for(tables), chosen.comparisons, chosen.blocking_rules)

@@ -250,9 +250,9 @@ def em_rules(names: Any) -> list[Any]:
     return _by_name(EM_CATALOG + EM_FALLBACKS, names)
 
 
-def deterministic_rules(names: Any) -> list[Any]:
-    """The deterministic rules of the catalog with these names (SQL)."""
-    return _by_name(DETERMINISTIC_CATALOG + DETERMINISTIC_FALLBACKS, names)
+def deterministic_candidates(names: Any) -> list[Candidate]:
+    """The deterministic rules of the catalog with these names, in catalog order."""
+    return [c for c in DETERMINISTIC_CATALOG + DETERMINISTIC_FALLBACKS if c.name in names]
 
 
 def settings(

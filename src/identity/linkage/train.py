@@ -59,6 +59,11 @@ def link_type_for(tables: list[Any]) -> str:
     return "dedupe_only" if len(tables) <= 1 else "link_and_dedupe"
 
 
+def sample_proportion(records: int) -> float:
+    """Share of records Splink's blocking analysis samples: all of up to 20,000 records."""
+    return min(1.0, 20_000 / max(records, 1))
+
+
 def count_pairs(tables: list[Any], rules: list[Any], records: int) -> list[int]:
     """Comparisons the rules generate on these tables (Splink's blocking analysis).
 
@@ -72,7 +77,7 @@ def count_pairs(tables: list[Any], rules: list[Any], records: int) -> list[int]:
         behind an earlier one), exact on up to 20,000 records and estimated from a
         deterministic sample above that.
     """
-    proportion = min(1.0, 20_000 / max(records, 1))
+    proportion = sample_proportion(records)
     kind = link_type_for(tables)
 
     def run(batch: list[Any]) -> list[dict[str, Any]]:
@@ -130,11 +135,6 @@ MIN_RECALL = 0.05
 MAX_RECALL = 0.99
 
 
-def _deterministic_candidates(chosen: ModelDesign) -> list[m.Candidate]:
-    catalog = m.DETERMINISTIC_CATALOG + m.DETERMINISTIC_FALLBACKS
-    return [c for c in catalog if c.name in chosen.deterministic_rules]
-
-
 def rule_coverage(frame: pd.DataFrame, rules: list[m.Candidate]) -> float:
     """Share of record pairs on which at least one rule can hold at all.
 
@@ -177,7 +177,7 @@ def estimate_prior(
     Returns:
         The probability and how it was found (for the report).
     """
-    candidates = _deterministic_candidates(chosen)
+    candidates = m.deterministic_candidates(chosen.deterministic_rules)
     recall = m.DETERMINISTIC_RECALL * rule_coverage(frame, candidates)
     if recall <= 0:
         return _fallback_prior(len(frame)), "default: no deterministic rule fits the data"
@@ -308,7 +308,7 @@ def train(frame: pd.DataFrame, seed: int, u_max_pairs: float, sample_size: int) 
     found = trained_recall(model, chosen.deterministic_rules)
     if prior_source.startswith("deterministic") and found:
         # The count behind the prior is fixed; only the recall it is divided by is revised.
-        coverage = rule_coverage(sample, _deterministic_candidates(chosen))
+        coverage = rule_coverage(sample, m.deterministic_candidates(chosen.deterministic_rules))
         assumed = m.DETERMINISTIC_RECALL * coverage
         revised = min(MAX_RECALL, max(MIN_RECALL, found * coverage))
         model["probability_two_random_records_match"] = min(0.5, prior * assumed / revised)
