@@ -1,6 +1,7 @@
 """Typed resources: where data lives and which engine links it. Environment is read only here."""
 
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -86,16 +87,16 @@ class LinkageEngine(dg.ConfigurableResource):
     shuffle_partitions: int = 4
     driver_memory: str = "6g"
 
-    def db_api(self) -> Any:
-        """A fresh Splink backend for this run (the Spark session is shared per process)."""
+    def backend(self) -> AbstractContextManager[Any]:
+        """A fresh Splink backend for a ``with`` block (the Spark session is shared per process)."""
         if self.kind == "duckdb":
-            return engine.make_db_api("duckdb")
+            return engine.backend("duckdb")
         options = engine.SparkOptions(
             master=self.spark_master,
             shuffle_partitions=self.shuffle_partitions,
             driver_memory=self.driver_memory,
         )
-        return engine.make_db_api("spark", engine.spark_session(options))
+        return engine.backend("spark", engine.spark_session(options))
 
 
 def resources_from_env(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import duckdb
 import pytest
 
 from dagster_project.cli import main
@@ -42,6 +43,22 @@ def test_duckdb_backend_is_offline_and_fresh_each_time():
         "select value from duckdb_settings() where name = 'autoinstall_known_extensions'"
     ).fetchall()
     assert settings == [("false",)]
+
+
+def test_a_duckdb_backend_is_closed_when_its_block_ends():
+    # Left to the garbage collector, a connection made in a step's thread can be destroyed at
+    # interpreter shutdown and abort a run that had succeeded.
+    with engine.backend("duckdb") as db_api:
+        assert db_api._con.execute("select 41 + 1").fetchall() == [(42,)]
+    with pytest.raises(duckdb.ConnectionException):
+        db_api._con.execute("select 1")
+
+
+def test_a_failing_block_still_closes_its_duckdb_backend():
+    with pytest.raises(RuntimeError, match="stage failed"), engine.backend("duckdb") as db_api:
+        raise RuntimeError("stage failed")
+    with pytest.raises(duckdb.ConnectionException):
+        db_api._con.execute("select 1")
 
 
 def test_local_spark_cuts_lineage_with_parquet_checkpoints(spark):

@@ -233,7 +233,7 @@ def test_a_second_run_is_refused_while_the_first_publishes(overlap: dict) -> Non
 def test_a_waiting_run_starts_after_the_first_and_the_log_is_not_doubled(overlap: dict) -> None:
     assert overlap["c_waited"], "run C did not wait for run A"
     assert overlap["a_code"] == 0, overlap["a_err"][-3000:]
-    assert overlap["c_code"] == 0, overlap["c_err"][-3000:]
+    assert overlap["c_code"] == 0, (overlap["c_out"][-2000:], overlap["c_err"][-3000:])
     run_a, run_c = _run_id(overlap["a_out"]), _run_id(overlap["c_out"])
     warehouse = overlap["warehouse"]
     manifest = assert_at_manifest(warehouse)

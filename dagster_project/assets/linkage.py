@@ -20,7 +20,8 @@ def customer_clusters(
     standardised_contacts: Standardised,
 ) -> dg.Output[LinkageResult]:
     """Records grouped into customers by a Splink model trained on this run's data."""
-    result = link_and_cluster(standardised_contacts.contacts, linkage_engine.db_api())
+    with linkage_engine.backend() as db_api:
+        result = link_and_cluster(standardised_contacts.contacts, db_api)
     model_path = save_json(warehouse.warehouse, context.run.run_id, "model.json", result.model)
     save_json(
         warehouse.warehouse, context.run.run_id, "linkage_diagnostics.json", result.diagnostics

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -209,14 +211,38 @@ def _local_scratch(session: SparkSession) -> str | None:
     return folder.removeprefix("file:") if folder else None
 
 
-def training_db_api() -> DatabaseAPISubClass:
+def close(db_api: Any) -> None:
+    """Close a backend's DuckDB connection now (Spark sessions are shared and stay open).
+
+    A DuckDB connection left to the garbage collector can be destroyed at interpreter shutdown
+    from a thread other than the one that made it, and DuckDB then aborts the process
+    ("terminate called without an active exception") after the run has already succeeded.
+    """
+    connection = getattr(db_api, "_con", None)
+    if connection is not None and hasattr(connection, "close"):
+        connection.close()
+
+
+@contextmanager
+def backend(
+    kind: EngineKind, spark: SparkSession | None = None, threads: int | None = None
+) -> Iterator[DatabaseAPISubClass]:
+    """``make_db_api`` for a ``with`` block: a DuckDB backend is closed when the block ends."""
+    db_api = make_db_api(kind, spark, threads)
+    try:
+        yield db_api
+    finally:
+        close(db_api)
+
+
+def training_backend() -> AbstractContextManager[DatabaseAPISubClass]:
     """The backend models are trained on: always in-process DuckDB (see ``linkage.link``).
 
     One thread, because DuckDB's seeded ``REPEATABLE`` sampling (Splink's u estimation) and
     its parallel aggregation order are only reproducible single-threaded; without this the
     same seed trains slightly different models and Spark and DuckDB runs drift apart.
     """
-    return make_db_api("duckdb", threads=1)
+    return backend("duckdb", threads=1)
 
 
 def register(db_api: Any, frame: pd.DataFrame, name: str, display_name: str | None = None) -> Any:

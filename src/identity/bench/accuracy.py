@@ -90,12 +90,14 @@ def ours(landing: Path) -> pd.DataFrame:
     """
     batches = [read_landing_source(landing, system) for system in s.SOURCE_SYSTEMS]
     contacts = standardise_sources(batches).contacts
-    return link_and_cluster(contacts, engine.make_db_api("duckdb")).clusters
+    with engine.backend("duckdb") as db_api:
+        return link_and_cluster(contacts, db_api).clusters
 
 
 def plain(landing: Path) -> pd.DataFrame:
     """The plain Splink script's clusters for a landing folder (DuckDB)."""
-    return run_plain_splink(read_landing(landing), engine.make_db_api("duckdb"))
+    with engine.backend("duckdb") as db_api:
+        return run_plain_splink(read_landing(landing), db_api)
 
 
 RUNNERS: dict[str, Callable[[Path], pd.DataFrame]] = {"ours": ours, "plain Splink": plain}

@@ -69,11 +69,12 @@ def blocking_counts(frame: pd.DataFrame, model: dict[str, Any]) -> list[dict[str
     if not chosen.blocking_rules:
         return []
     proportion = train.sample_proportion(len(frame))
-    db_api = engine.training_db_api()
-    tables = train.register_sources(db_api, frame)
-    settings = m.settings(train.link_type_for(tables), chosen.comparisons, chosen.blocking_rules)
-    linker = train.linker(tables, settings)
-    with warnings.catch_warnings():
+    with engine.training_backend() as db_api, warnings.catch_warnings():
+        tables = train.register_sources(db_api, frame)
+        settings = m.settings(
+            train.link_type_for(tables), chosen.comparisons, chosen.blocking_rules
+        )
+        linker = train.linker(tables, settings)
         # Splink warns when a sampled estimate rests on few pairs; the report says "estimated".
         warnings.simplefilter("ignore", UserWarning)
         records_ = linker.blocking_analysis.count_comparisons_from_blocking_rules(

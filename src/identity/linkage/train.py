@@ -290,18 +290,18 @@ def train(frame: pd.DataFrame, seed: int, u_max_pairs: float, sample_size: int) 
         The Splink model as JSON, with the profile and design under ``META_KEY``.
     """
     sample = training_sample(frame, sample_size, seed)
-    db_api = engine.training_db_api()
-    batch_profile, chosen, tables = choose_design(frame, sample, db_api)
-    prior, prior_source = estimate_prior(tables, chosen, sample)
-    settings = m.settings(
-        link_type_for(tables), chosen.comparisons, chosen.blocking_rules, prior=prior
-    )
-    trainer = linker(tables, settings)
-    names = full_name_frequencies(sample)
-    register_frequencies(trainer, db_api, names)
-    trainer.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
-    trainer, notes = _train_em(trainer, tables, chosen, db_api, names)
-    model = json.loads(json.dumps(trainer.misc.save_model_to_json()))
+    with engine.training_backend() as db_api:
+        batch_profile, chosen, tables = choose_design(frame, sample, db_api)
+        prior, prior_source = estimate_prior(tables, chosen, sample)
+        settings = m.settings(
+            link_type_for(tables), chosen.comparisons, chosen.blocking_rules, prior=prior
+        )
+        trainer = linker(tables, settings)
+        names = full_name_frequencies(sample)
+        register_frequencies(trainer, db_api, names)
+        trainer.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
+        trainer, notes = _train_em(trainer, tables, chosen, db_api, names)
+        model = json.loads(json.dumps(trainer.misc.save_model_to_json()))
     # A random per-linker id; dropping it makes the saved model a pure function of the inputs.
     model.pop("linker_uid", None)
     model = apply_default_m(model, list(chosen.untrained))
