@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import duckdb
+import pandas as pd
 import pytest
 
 from dagster_project.cli import main
