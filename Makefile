@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + ")")'
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,demo]'
 	touch $(STAMP)
 
 check-java:
@@ -58,10 +58,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	$(BIN)/python -m identity.bench.scale
+	$(BIN)/python -m identity_bench.scale
 
 bench-accuracy: $(STAMP)
-	$(BIN)/python -m identity.bench.accuracy
+	$(BIN)/python -m identity_bench.accuracy
 
 clean:
 	rm -rf landing warehouse .dagster_home spark-warehouse

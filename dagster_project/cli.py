@@ -57,7 +57,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from identity.demo import generate
+    # The generator is a tool outside the library: a production install leaves it and Faker out.
+    try:
+        from identity_demo import generate
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("faker", "identity_demo"):
+            raise
+        print(
+            "error: identity generate needs the demo extra: pip install 'identity[demo]'",
+            file=sys.stderr,
+        )
+        return 2
 
     summary = generate(args.people, args.out, seed=args.seed, noise=args.noise)
     total = sum(summary.records.values())
@@ -67,70 +77,6 @@ def _generate(args: argparse.Namespace) -> int:
         f"({per_source}); truth in {summary.truth_path}"
     )
     return 0
-
-
-def _error_text(error: Any) -> str:
-    """``SourceFormatError: contacts.csv: line 1 ...``: the short class name and the message."""
-    if error is None:
-        return "unknown error"
-    text = error.message.strip()
-    qualified, sep, rest = text.partition(": ")
-    if sep and qualified.rsplit(".", 1)[-1] == error.cls_name:
-        # A dagster.Failure carries our own message already; other errors keep their class.
-        return rest if error.cls_name == "Failure" else f"{error.cls_name}: {rest}"
-    return text
-
-
-def _failures(result: Any) -> list[tuple[str, Any]]:
-    """Each failed step, and resources that could not start, with its innermost error."""
-    failures = []
-    for event in result.all_events:
-        data = event.event_specific_data
-        if event.is_step_failure and event.step_failure_data is not None:
-            failures.append((f"step {event.step_key}", event.step_failure_data.error))
-        elif event.event_type_value == "RESOURCE_INIT_FAILURE" and getattr(data, "error", None):
-            failures.append(("the run", data.error))
-    for index, (where, error) in enumerate(failures):
-        # Dagster wraps the real error; its innermost cause says what went wrong.
-        while error is not None and error.cause is not None:
-            error = error.cause
-        failures[index] = (where, error)
-    return failures
-
-
-def _failure_message(result: Any) -> str:
-    """What failed in a run: each failed step's innermost error and each failed check.
-
-    Args:
-        result: Dagster's result of ``run_job``.
-
-    Returns:
-        One line per failed step or check; check examples are masked, reader errors name
-        file, line and column rather than quoting values.
-    """
-    lines = [f"{where} failed: {_error_text(error)}" for where, error in _failures(result)]
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.asset_check_evaluation_data
-            if not evaluation.passed and evaluation.description:
-                lines.append(f"check {evaluation.check_name}: {evaluation.description}")
-    return "\n".join(lines) or "the run failed"
-
-
-# What the OS says when the warehouse's storage fails, as Python and deltalake spell it, and
-# the errors ``identity.publish`` raises for it.
-STORAGE_FAULTS = ("No space left on device", "Read-only file system", "os error 28", "os error 30")
-STORAGE_ERRORS = {"PublishError", "NotEnoughSpaceError", "WarehouseNotWritableError"}
-
-
-def _storage_fault(result: Any) -> str | None:
-    """The first failure caused by the warehouse's storage (full, read-only), as one line."""
-    for where, error in _failures(result):
-        if error is None:
-            continue
-        if error.cls_name in STORAGE_ERRORS or any(f in error.message for f in STORAGE_FAULTS):
-            return f"{where} failed: {_error_text(error).splitlines()[0]}"
-    return None
 
 
 def ensure_dagster_home() -> Path:
@@ -145,7 +91,11 @@ def ensure_dagster_home() -> Path:
 
 
 def run_job(
-    landing: str, warehouse: str, engine: str, full_refresh: bool = False
+    landing: str,
+    warehouse: str,
+    engine: str,
+    full_refresh: bool = False,
+    truth: str | None = None,
 ) -> tuple[bool, str, Any]:
     """Materialise the job in-process against the given folders, holding the warehouse lock.
 
@@ -159,7 +109,7 @@ def run_job(
     """
     from dagster_project.resources import resources_from_env
 
-    resources = resources_from_env(landing, warehouse, engine, full_refresh)
+    resources = resources_from_env(landing, warehouse, engine, full_refresh, truth)
     return _execute(resources, engine)
 
 
@@ -183,28 +133,27 @@ def _execute(resources: dict[str, Any], engine: str, debug: bool = False) -> tup
     return result.success, result.run_id, result
 
 
-def _summary(warehouse: Path, run_id: str, engine: str, truth: Path | None) -> str:
+def _summary(warehouse: Path, run_id: str, engine: str) -> str:
     from identity import publish as pub
-    from identity.artifacts import load_json, run_dir
+    from identity import schema as s
+    from identity.report.model import load_runs
 
-    golden = pub.read_table(warehouse, pub.GOLDEN, ["customer_id"])
-    crosswalk = pub.read_table(warehouse, pub.CROSSWALK)
+    golden = pub.read_table(warehouse, pub.GOLDEN, [s.CUSTOMER_ID])
+    crosswalk = pub.read_table(warehouse, pub.CROSSWALK, [s.CUSTOMER_ID])
     quarantined = len(pub.read_table(warehouse, pub.QUARANTINE, ["reason"]))
-    sources = load_json(run_dir(warehouse, run_id) / "sources.json")["sources"]
-    read = sum(v["rows_read"] for v in sources.values())
+    reports = warehouse / "reports"
+    report = next((r for r in load_runs(reports) if r.run_id == run_id), None)
+    read = sum(v["rows_read"] for v in report.sources.values()) if report else 0
     text = (
         f"run {run_id} ok on {engine}: {read:,} source records read, {len(crosswalk):,} linked, "
         f"{quarantined:,} quarantined -> {len(golden):,} customers in "
-        f"{pub.table_path(warehouse, pub.GOLDEN)}; report {warehouse / 'reports' / 'index.html'}"
+        f"{pub.table_path(warehouse, pub.GOLDEN)}; report {reports / 'index.html'}"
     )
-    if truth is not None:
-        from identity import evaluate
-
-        crosswalk["record_key"] = crosswalk["source_system"] + ":" + crosswalk["source_record_id"]
-        score = evaluate.score(crosswalk, evaluate.read_truth(truth))
+    accuracy = report.linkage.get("pairwise") if report else None
+    if accuracy:
         text += (
-            f"; pairwise precision {score.precision:.4f} recall {score.recall:.4f} "
-            f"F1 {score.f1:.4f}"
+            f"; pairwise precision {accuracy['precision']:.4f} recall {accuracy['recall']:.4f} "
+            f"F1 {accuracy['f1']:.4f}"
         )
     return text
 
@@ -216,7 +165,13 @@ def _run(args: argparse.Namespace) -> int:
 
     warehouse = Path(args.warehouse).resolve()
     try:
-        resources = resources_from_env(args.landing, str(warehouse), args.engine, args.full_refresh)
+        resources = resources_from_env(
+            args.landing,
+            str(warehouse),
+            args.engine,
+            args.full_refresh,
+            str(args.truth) if args.truth else None,
+        )
     except ValueError as error:  # a bad value in the environment
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -228,27 +183,27 @@ def _run(args: argparse.Namespace) -> int:
         with warehouse_lock(warehouse, wait_seconds=lock.wait_seconds):
             ok, run_id, result = _execute(resources, args.engine, args.debug)
             if not ok:
-                print(_failed(warehouse, run_id, args.engine, result), file=sys.stderr)
+                print(_failed(warehouse, run_id, result), file=sys.stderr)
                 return 1
     except (EngineUnavailableError, WarehouseLockError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(_summary(warehouse, run_id, args.engine, args.truth))
+    print(_summary(warehouse, run_id, args.engine))
     return 0
 
 
-def _failed(warehouse: Path, run_id: str, engine: str, result: Any) -> str:
+def _failed(warehouse: Path, run_id: str, result: Any) -> str:
     """What to print for a failed run: its report and why; one line when storage failed."""
+    from dagster_project.failures import failure_lines, storage_fault
     from identity import publish as pub
-    from identity.pipeline import write_report
+    from identity.report.model import RUNS_FOLDER, run_file_stem
 
-    try:
-        report = f"report {write_report(warehouse, run_id, engine)}"
-    except OSError as error:
-        report = f"no report ({error.strerror or error})"
-    fault = _storage_fault(result)
+    page = warehouse / "reports" / RUNS_FOLDER / f"{run_file_stem(run_id)}.html"
+    report = f"report {warehouse / 'reports' / 'index.html'}" if page.exists() else "no report"
+    fault = storage_fault(result.all_events)
     if fault is None:
-        return f"run {run_id} FAILED; {report}\n{_failure_message(result)}"
+        lines = failure_lines(result.all_events) or ["the run failed"]
+        return f"run {run_id} FAILED; {report}\n" + "\n".join(lines)
     if "the last published" not in fault:  # publish's own errors say where the tables are
         last = pub.published(warehouse).get("run_id")
         fault += f"; every table is still at run {last}" if last else "; nothing was published"

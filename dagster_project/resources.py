@@ -10,6 +10,7 @@ from pydantic import PrivateAttr
 
 from identity import engine, lock
 from identity.golden.volume import DEFAULT_SHRINK_WARN_SHARE, check_share
+from identity.run import RunSettings
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -20,6 +21,7 @@ class Warehouse(dg.ConfigurableResource):
     default_region: str = "US"
     full_refresh: bool = False
     shrink_warn_share: float = DEFAULT_SHRINK_WARN_SHARE
+    truth_path: str = ""
 
     @property
     def landing(self) -> Path:
@@ -36,14 +38,32 @@ class Warehouse(dg.ConfigurableResource):
         """The analyst reports folder."""
         return Path(self.warehouse_dir) / "reports"
 
+    def settings(self, run_id: str, engine_kind: str = "") -> RunSettings:
+        """What the library's steps need to know about this run (``identity.run``).
+
+        Args:
+            run_id: The Dagster run.
+            engine_kind: Where linkage runs, for the steps that say so (linkage, the report).
+        """
+        return RunSettings(
+            landing=self.landing,
+            warehouse=self.warehouse,
+            run_id=run_id,
+            engine=engine_kind,
+            default_region=self.default_region,
+            full_refresh=self.full_refresh,
+            shrink_warn_share=self.shrink_warn_share,
+            truth=Path(self.truth_path) if self.truth_path else None,
+        )
+
 
 class WarehouseLock(dg.ConfigurableResource):
     """One run at a time per warehouse: taken when the run starts, released when it ends.
 
-    The run's IO manager requires it, so Dagster initialises it before the first step of any
-    run however launched (UI, schedule, sensor, ``identity run``); with the in-process executor
-    resources live for the whole run and are torn down even when a step fails. A second run
-    fails at initialisation with ``identity.lock``'s one-line message.
+    The run's IO manager (``dagster_project.storage``) holds it, so Dagster initialises it
+    before the first step of any run however launched (UI, schedule, sensor, ``identity run``);
+    with the in-process executor resources live for the whole run and are torn down even when a
+    step fails. A second run fails at initialisation with ``identity.lock``'s one-line message.
     """
 
     warehouse_dir: str = "warehouse"
@@ -60,23 +80,6 @@ class WarehouseLock(dg.ConfigurableResource):
         if self._path is not None:
             lock.release(self._path)
             self._path = None
-
-
-def holding_the_lock(io_manager: dg.IOManagerDefinition) -> dg.IOManagerDefinition:
-    """``io_manager``, made to need the warehouse lock: every step needs it, so every run locks.
-
-    Args:
-        io_manager: The IO manager to wrap (its configuration stays as it was).
-
-    Returns:
-        The same IO manager with ``warehouse_lock`` as a required resource.
-    """
-    return dg.IOManagerDefinition(
-        resource_fn=io_manager.resource_fn,
-        config_schema=io_manager.config_schema,
-        description=io_manager.description,
-        required_resource_keys={"warehouse_lock", *io_manager.required_resource_keys},
-    )
 
 
 class LinkageEngine(dg.ConfigurableResource):
@@ -104,6 +107,7 @@ def resources_from_env(
     warehouse: str | None = None,
     engine_kind: str | None = None,
     full_refresh: bool = False,
+    truth: str | None = None,
 ) -> dict[str, Any]:
     """Build the resources from arguments, else the environment, else the documented defaults.
 
@@ -112,6 +116,7 @@ def resources_from_env(
         warehouse: Overrides ``IDENTITY_WAREHOUSE_DIR``.
         engine_kind: Overrides ``IDENTITY_ENGINE``.
         full_refresh: Ignore the previous run's ids (new ids never reuse old ones).
+        truth: ``truth.csv`` of generated data: the report scores the run against it.
 
     Returns:
         Resource instances keyed by name.
@@ -119,12 +124,13 @@ def resources_from_env(
     env = os.environ
     kind = engine.check_engine(engine_kind or env.get("IDENTITY_ENGINE", "spark"))
     warehouse_dir = str(Path(warehouse or env.get("IDENTITY_WAREHOUSE_DIR", "warehouse")).resolve())
-    return {
+    resources: dict[str, Any] = {
         "warehouse": Warehouse(
             landing_dir=str(Path(landing or env.get("IDENTITY_LANDING_DIR", "landing")).resolve()),
             warehouse_dir=warehouse_dir,
             default_region=env.get("IDENTITY_DEFAULT_REGION", "US"),
             full_refresh=full_refresh,
+            truth_path=str(Path(truth).resolve()) if truth else "",
             shrink_warn_share=check_share(
                 float(env.get("IDENTITY_SHRINK_WARN_SHARE", DEFAULT_SHRINK_WARN_SHARE))
             ),
@@ -139,6 +145,13 @@ def resources_from_env(
             shuffle_partitions=int(env.get("IDENTITY_SPARK_SHUFFLE_PARTITIONS", "4")),
             driver_memory=env.get("IDENTITY_SPARK_DRIVER_MEMORY", "6g"),
         ),
-        # Dagster's default IO manager, needing the lock (see ``WarehouseLock``).
-        "io_manager": holding_the_lock(dg.fs_io_manager),
     }
+    from dagster_project.storage import WarehouseIOManager
+
+    # Every step output goes to the warehouse, on every launch path (see ``storage``).
+    resources["io_manager"] = WarehouseIOManager(
+        warehouse=resources["warehouse"],
+        linkage_engine=resources["linkage_engine"],
+        warehouse_lock=resources["warehouse_lock"],
+    )
+    return resources

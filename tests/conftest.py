@@ -30,7 +30,7 @@ def spark() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Demo exports for 2,000 people (the parity and end-to-end data set)."""
-    from identity.demo import generate
+    from identity_demo import generate
 
     out = tmp_path_factory.mktemp("landing")
     generate(E2E_PEOPLE, out, seed=E2E_SEED)

@@ -169,7 +169,7 @@ _COLUMNS = {
     },
 }
 
-# Files (of ``identity.demo.generate``) that receive the faults, and where duplicates go.
+# Files (of ``identity_demo.generate``) that receive the faults, and where duplicates go.
 TARGETS = {
     "crm": ("contacts_dataloader.csv", "contacts_weekly_export.csv"),
     "ecommerce": ("customers_export.csv", "customers_export_2.csv"),
@@ -227,7 +227,7 @@ def plant_faults(landing: Path) -> list[Planted]:
     phone, which standardisation repairs (the row is linked, the email dropped).
 
     Args:
-        landing: The output of ``identity.demo.generate``; changed in place.
+        landing: The output of ``identity_demo.generate``; changed in place.
 
     Returns:
         Every planted row and its expected fate.
@@ -304,3 +304,27 @@ def _plant_source(landing: Path, system: str, base: int) -> list[Planted]:
     reason = DUPLICATE.format(file=first_file, line=lines[-1])
     planted.append(Planted(system, second_file, dup_line, "duplicate id", reason, dup_id))
     return planted
+
+
+def lose_cities(path: Path) -> int:
+    """Do to a Salesforce export what Excel's "CSV (Comma delimited)" save does to Greek text.
+
+    Returns:
+        How many cities became question marks.
+    """
+    fmt, header, body = _split(path)
+    rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=fmt.delimiter))
+    column = header_of(path).index("MailingCity")
+    lost = 0
+    for row in rows:
+        if len(row) > column and row[column].strip():
+            row[column] = "?" * len(row[column])
+            lost += 1
+    buffer = io.StringIO()
+    quoting = csv.QUOTE_ALL if fmt.quote_all else csv.QUOTE_MINIMAL
+    writer = csv.writer(
+        buffer, delimiter=fmt.delimiter, lineterminator=fmt.terminator, quoting=quoting
+    )
+    writer.writerows(rows)
+    path.write_bytes(fmt.bom + (header + buffer.getvalue()).encode(fmt.encoding))
+    return lost

@@ -10,13 +10,15 @@ from typing import Any
 
 import pandas as pd
 
-from identity import demo, engine, evaluate
+import identity_demo as demo
+from identity import engine, evaluate
 from identity import schema as s
 from identity.linkage import LinkageConfig, LinkageResult, link_and_cluster
 from identity.linkage.link import train_model
 from identity.linkage.prepare import prepare
-from identity.stages import read_landing_source, standardise_sources
+from identity.readers.landing import read_landing_source
 from identity.standardise import standardise
+from identity.standardise.batches import standardise_sources
 
 WORLD_PEOPLE = 400
 WORLD_SEED = 11

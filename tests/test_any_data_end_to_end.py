@@ -13,15 +13,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from run_support import run_record, run_sources
 
-from dagster_project.cli import _failure_message, run_job
-from identity import demo, engine, evaluate
+import identity_demo as demo
+from dagster_project.cli import run_job
+from dagster_project.failures import failure_message
+from identity import engine, evaluate
 from identity import publish as pub
 from identity import schema as s
-from identity.artifacts import load_json, run_dir
-from identity.bench import public, variants
 from identity.linkage import LinkageConfig, link_and_cluster
-from identity.stages import read_landing_source, standardise_sources
+from identity.readers.landing import read_landing_source
+from identity.standardise.batches import standardise_sources
+from identity_bench import public, variants
 
 pytestmark = pytest.mark.slow
 
@@ -63,10 +66,10 @@ def _variant(generated: Path, name: str, tmp_path: Path) -> Path:
 
 def _published(landing: Path, warehouse: Path) -> tuple[str, pd.DataFrame]:
     ok, run_id, result = run_job(str(landing), str(warehouse), "duckdb")
-    assert ok, _failure_message(result)
+    assert ok, failure_message(result)
     crosswalk = pub.read_table(warehouse, pub.CROSSWALK)
     quarantine = pub.read_table(warehouse, pub.QUARANTINE)
-    sources = load_json(run_dir(warehouse, run_id) / "sources.json")["sources"]
+    sources = run_sources(warehouse, run_id)
     for system, summary in sources.items():
         for f in summary["files"]:
             assert f["rows_read"] == f["rows_linked"] + f["rows_quarantined"], (system, f)
@@ -86,7 +89,7 @@ def test_each_profile_publishes_and_links_its_duplicates(
     truth = evaluate.read_truth(landing / demo.TRUTH_FILE)
     score = evaluate.score(crosswalk, truth)
     assert score.f1 >= FLOORS[name], (name, score)
-    diagnostics = load_json(run_dir(tmp_path / "warehouse", run_id) / "linkage_diagnostics.json")
+    diagnostics = run_record(tmp_path / "warehouse", run_id)["linkage"]
     design = diagnostics["design"]
     sources = {system for system in s.SOURCE_SYSTEMS if (landing / system).is_dir()}
     assert design["link_type"] == ("dedupe_only" if len(sources) == 1 else "link_and_dedupe")

@@ -1,8 +1,8 @@
 """The bad-input catalogue: every kind of broken delivery, in the vendors' native formats.
 
 Each case lands files in one source folder and runs the real reader and standardisation stages
-(``identity.stages.read_landing_source`` then ``standardise_sources``). A case expects exactly one
-of three outcomes a careful user would ask for:
+(``identity.readers.landing.read_landing_source`` then ``standardise_sources``). A case expects
+exactly one of three outcomes a careful user would ask for:
 
 - the file cannot be read at all: it is quarantined as a whole, one row whose reason is the
   ``SourceFormatError`` the batch lists in ``unreadable``, whose ``file``, ``line`` and
@@ -50,7 +50,8 @@ from bad_input_files import (
 )
 
 from identity.readers import SourceBatch, SourceFormatError
-from identity.stages import Standardised, read_landing_source, standardise_sources
+from identity.readers.landing import read_landing_source
+from identity.standardise.batches import Standardised, standardise_sources
 
 Check = Callable[[pd.DataFrame, pd.DataFrame], None]
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,12 +17,12 @@ import pandas as pd
 import pytest
 from bad_input_files import crm_export, crm_row, utf8_bom
 from deltalake import DeltaTable
+from run_support import quarantine_csv, run_sources
 
-from dagster_project.cli import _failure_message, run_job
-from identity.artifacts import load_json, run_dir
-from identity.demo import generate
-from identity.pipeline import QUARANTINE_CSV
+from dagster_project.cli import run_job
+from dagster_project.failures import failure_message
 from identity.safe_csv import FORMULA_PREFIXES, neutralise, write_csv
+from identity_demo import generate
 
 PEOPLE = 300
 SEED = 11
@@ -55,7 +55,7 @@ def test_unreadable_file_is_quarantined_whole_and_the_run_goes_on(
 
     ok, run_id, result = run_job(str(landing), str(warehouse), "duckdb")
 
-    assert ok, _failure_message(result)
+    assert ok, failure_message(result)
     quarantine = DeltaTable(str(warehouse / "quarantine")).to_pandas()
     crosswalk = DeltaTable(str(warehouse / "customer_crosswalk")).to_pandas()
     held = quarantine[quarantine["file"] == "sf.csv"]
@@ -64,7 +64,7 @@ def test_unreadable_file_is_quarantined_whole_and_the_run_goes_on(
     assert reason.startswith("whole file not read: line 1 has no column 'Customer ID'")
     assert "Shopify customers export" in reason
     assert json.loads(held["raw"].iloc[0])["file"] == "sf.csv"
-    sources = load_json(run_dir(warehouse, run_id) / "sources.json")["sources"]
+    sources = run_sources(warehouse, run_id)
     files = {f["file"]: f for f in sources["ecommerce"]["files"]}
     assert (files["sf.csv"]["rows_read"], files["sf.csv"]["rows_quarantined"]) == (1, 1)
     # The other files of the night are all there.
@@ -98,7 +98,7 @@ def test_quarantine_reasons_land_in_the_quarantine_delta_table(
     warehouse = tmp_path / "warehouse"
 
     ok, run_id, result = run_job(str(landing), str(warehouse), "duckdb")
-    assert ok, _failure_message(result)
+    assert ok, failure_message(result)
 
     quarantine = DeltaTable(str(warehouse / "quarantine")).to_pandas()
     crosswalk = DeltaTable(str(warehouse / "customer_crosswalk")).to_pandas()
@@ -123,7 +123,7 @@ def test_quarantine_reasons_land_in_the_quarantine_delta_table(
     assert json.loads(bad.iloc[0]["raw"])["Id"] == "3.5E+14"
 
     # Every file balances: rows read = crosswalk rows + quarantined rows.
-    sources = load_json(run_dir(warehouse, run_id) / "sources.json")["sources"]
+    sources = run_sources(warehouse, run_id)
     files = {f["file"]: f for f in sources["crm"]["files"]}
     assert (files["zz_damaged.csv"]["rows_read"], files["zz_damaged.csv"]["rows_linked"]) == (4, 2)
     assert files["contacts_weekly_export.csv"]["rows_linked"] == 0
@@ -135,7 +135,7 @@ def test_quarantine_reasons_land_in_the_quarantine_delta_table(
     assert len(crosswalk) + len(quarantine) == sum(s["rows_read"] for s in sources.values())
 
     # The run's quarantine.csv holds the same rows, safe to open in a spreadsheet.
-    with (run_dir(warehouse, run_id) / QUARANTINE_CSV).open(encoding="utf-8-sig") as handle:
+    with quarantine_csv(warehouse, run_id).open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(quarantine)
     assert not [v for r in rows for v in r.values() if v.startswith(FORMULA_PREFIXES)]

@@ -12,13 +12,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from identity import demo, evaluate
+import identity_demo as demo
+from identity import evaluate
 from identity import schema as s
-from identity.bench import accuracy, cases, public, variants
-from identity.demo import crm, pos
-from identity.demo.ids import salesforce_suffix
 from identity.readers import SourceBatch
-from identity.stages import read_landing_source, standardise_sources
+from identity.readers.landing import read_landing_source
+from identity.standardise.batches import standardise_sources
+from identity_bench import accuracy, cases, public, variants
+from identity_demo import crm, pos
+from identity_demo.ids import salesforce_suffix
 
 VARIANT_PEOPLE = 300
 VARIANT_SEED = 7

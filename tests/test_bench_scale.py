@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from identity.bench import scale
+from identity_bench import scale
 
 
 def test_sizes_parse_suffixes_and_reject_nothing_silently() -> None:
@@ -139,3 +139,32 @@ def test_write_section_replaces_only_the_scale_section(tmp_path: Path) -> None:
     assert "old" not in text
     assert "<!-- accuracy:start -->\nA\n" in text
     assert text.endswith("tail\n")
+
+
+def test_a_job_run_is_a_measured_child_that_runs_measure_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from identity_bench import measure
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "truth.csv").write_text("record_key,person_id\ncrm:1,p1\npos:2,p1\n")
+    commands: list[list[str]] = []
+
+    def child(command: list[str], log: Path, limits: scale.Limits | None = None) -> tuple:
+        commands.append(command)
+        log.write_text("the child failed\n")
+        return 1, 2.0, 100, ""
+
+    monkeypatch.setattr(scale, "run_measured", child)
+    measured = scale.measure("tiny", landing, "job", "duckdb", tmp_path)
+    (command,) = commands
+    assert command[:5] == [sys.executable, "-m", "identity_bench.scale", "--child", "job"]
+    assert (measured.records, measured.ok, measured.error) == (2, False, "the child failed")
+
+    # The child's entry point hands its arguments to measure_job.
+    calls: list[tuple[Path, str, Path]] = []
+    monkeypatch.setattr(measure, "measure_job", lambda *args: calls.append(args) or 0)
+    assert scale.main(command[3:]) == 0
+    out = tmp_path / "tiny-job-duckdb.json"
+    assert calls == [(landing.resolve(), "duckdb", out)]

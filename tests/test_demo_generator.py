@@ -18,12 +18,12 @@ import pytest
 from email_validator import EmailNotValidError, validate_email
 
 from identity import schema as s
-from identity.demo import GenerateSummary, ecommerce, generate
-from identity.demo.ids import salesforce_suffix
-from identity.demo.noise import NoiseRates, city_variant, postcode_typo, swap_day_month, typo
-from identity.demo.people import Person, build_population
-from identity.demo.phones import STYLES, Phone, format_phone
-from identity.demo.records import build_records
+from identity_demo import GenerateSummary, ecommerce, generate
+from identity_demo.ids import salesforce_suffix
+from identity_demo.noise import NoiseRates, city_variant, postcode_typo, swap_day_month, typo
+from identity_demo.people import Person, build_population
+from identity_demo.phones import STYLES, Phone, format_phone
+from identity_demo.records import build_records
 
 PEOPLE = 300
 SEED = 42
@@ -154,9 +154,43 @@ def test_same_seed_gives_identical_bytes(
     assert again.records == summary.records
 
 
+def _generate_without(missing: str, out: Path) -> subprocess.CompletedProcess[str]:
+    """``identity generate`` in a fresh interpreter where importing ``missing`` fails."""
+    # None in sys.modules makes every import of that module raise ModuleNotFoundError.
+    script = (
+        f"import sys; sys.modules[{missing!r}] = None; from dagster_project.cli import main; "
+        f"sys.exit(main(['generate', '--people', '5', '--out', {str(out)!r}]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("missing", ["faker", "identity_demo"])
+def test_generate_without_the_demo_extra_says_how_to_install_it(
+    missing: str, tmp_path: Path
+) -> None:
+    done = _generate_without(missing, tmp_path / "landing")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "error: identity generate needs the demo extra: pip install 'identity[demo]'\n"
+    )
+    assert done.stdout == ""
+    assert not (tmp_path / "landing").exists()
+
+
+def test_generate_does_not_blame_the_extra_for_another_missing_module(tmp_path: Path) -> None:
+    # phonenumbers is a runtime dependency: its absence is a broken install, not a missing extra.
+    done = _generate_without("phonenumbers", tmp_path / "landing")
+    assert done.returncode == 1
+    assert "in _generate" in done.stderr  # raised by the generator's import, then re-raised
+    assert "ModuleNotFoundError: import of phonenumbers halted" in done.stderr
+    assert "demo extra" not in done.stderr
+
+
 def test_output_does_not_depend_on_string_hashing(tmp_path: Path) -> None:
     """A fresh interpreter with another hash seed writes the same bytes (no hash(), no sets)."""
-    script = "import sys; from pathlib import Path; from identity.demo import generate; "
+    script = "import sys; from pathlib import Path; from identity_demo import generate; "
     script += f"generate(60, Path(sys.argv[1]), seed={SEED})"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", script, str(tmp_path / "fresh")], env=env, check=True)

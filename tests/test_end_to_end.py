@@ -6,18 +6,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from run_support import model_json, run_sources
 
-from dagster_project.cli import _failure_message, run_job
+from dagster_project.cli import run_job
+from dagster_project.failures import failure_message
 from identity import evaluate
 from identity import publish as pub
-from identity.artifacts import load_json, run_dir
 
 pytestmark = pytest.mark.slow
 
 
 def _run(landing: Path, warehouse: Path, engine: str) -> str:
     ok, run_id, result = run_job(str(landing), str(warehouse), engine)
-    assert ok, _failure_message(result)
+    assert ok, failure_message(result)
     return run_id
 
 
@@ -46,7 +47,7 @@ def test_crosswalk_covers_every_usable_record_exactly_once(duckdb_run, demo_land
     assert len(missing) / len(truth) < 0.02
     assert quarantine["reason"].str.len().gt(0).all()
 
-    sources = load_json(run_dir(warehouse, run_id) / "sources.json")["sources"]
+    sources = run_sources(warehouse, run_id)
     read = sum(v["rows_read"] for v in sources.values())
     assert read == len(crosswalk) + len(quarantine)
     for system, summary in sources.items():
@@ -86,7 +87,7 @@ def test_changes_record_every_customer_as_new_on_a_first_run(duckdb_run):
 
 def test_model_and_report_are_saved_with_the_run(duckdb_run):
     warehouse, run_id = duckdb_run
-    model = load_json(run_dir(warehouse, run_id) / "model.json")
+    model = model_json(warehouse, run_id)
     assert len(model["comparisons"]) == 5
     index = (warehouse / "reports" / "index.html").read_text("utf-8")
     assert run_id in index

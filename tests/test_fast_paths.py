@@ -12,8 +12,8 @@ import phonenumbers
 import pytest
 
 import identity.readers._parse as parse_module
+from identity.money import format_money, parse_money
 from identity.readers import read_transactions
-from identity.readers._money import format_money, parse_money
 from identity.readers._parse import physical_lines
 from identity.standardise._phone_fast import NOT_A_NUMBER, fast_parse
 from identity.standardise.contact_points import (

@@ -17,7 +17,7 @@ def utc(text: str) -> pd.Timestamp:
 
 def contact(key: str, cluster: str, **values: object) -> dict[str, object]:
     """One standardised contact; unspecified columns are missing."""
-    system, record_id = key.split(":", 1)
+    system, record_id = s.split_record_key(key)
     row = dict.fromkeys(s.CONTACT_COLUMNS)
     row.update(
         {

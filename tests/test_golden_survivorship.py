@@ -38,7 +38,7 @@ def contacts(*rows: dict[str, object]) -> pd.DataFrame:
     """
     records = []
     for row in rows:
-        system, record_id = str(row["key"]).split(":", 1)
+        system, record_id = s.split_record_key(str(row["key"]))
         record = dict.fromkeys(s.CONTACT_COLUMNS)
         record.update(
             {
@@ -232,11 +232,9 @@ def test_clusters_without_candidates_get_no_row() -> None:
 
 
 def test_packaged_rules_rank_validity_first_and_cover_every_golden_attribute() -> None:
-    from identity.golden import GOLDEN_ATTRIBUTES
-
     packaged = load_rules()
     covered = {c for attribute in packaged.rules for c in packaged.columns(attribute)}
-    assert covered == set(GOLDEN_ATTRIBUTES)
+    assert covered == set(s.GOLDEN_ATTRIBUTES)
     assert all(order[0] == "validity" for order in packaged.rules.values())
 
 

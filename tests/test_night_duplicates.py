@@ -26,8 +26,9 @@ from bad_input_files import (
 from identity import schema as s
 from identity.quality import validate_frame
 from identity.readers import SourceBatch
-from identity.stages import read_landing_source, standardise_sources
+from identity.readers.landing import read_landing_source
 from identity.standardise import StandardisedBatch, standardise
+from identity.standardise.batches import standardise_sources
 from identity.standardise.quarantine import DUPLICATE, EXACT_DUPLICATE
 from identity.standardise.recency import date_in_name
 

@@ -8,8 +8,9 @@ import pytest
 from bad_input_files import shop_export, shop_row, square_export, square_row, utf8
 
 from identity import schema as s
-from identity.stages import read_landing_source, standardise_sources
+from identity.readers.landing import read_landing_source
 from identity.standardise import normalise_email
+from identity.standardise.batches import standardise_sources
 
 
 @pytest.mark.parametrize(

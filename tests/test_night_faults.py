@@ -59,6 +59,7 @@ def faulty_write(path, *args, **kwargs):
 
 deltalake.write_deltalake = faulty_write
 from dagster_project.cli import main
+from dagster_project.failures import failure_message
 sys.exit(main(["run", "--landing", landing, "--warehouse", warehouse, "--engine", "duckdb"]))
 """
 
@@ -130,7 +131,7 @@ def _one_line(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from identity.demo import generate
+    from identity_demo import generate
 
     out = tmp_path_factory.mktemp("faults_landing")
     generate(PEOPLE, out, seed=SEED)
@@ -140,11 +141,12 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def seeded(landing: Path, tmp_path_factory: pytest.TempPathFactory, dagster_home: Path) -> Path:
     """A warehouse with one published run."""
-    from dagster_project.cli import _failure_message, run_job
+    from dagster_project.cli import run_job
+    from dagster_project.failures import failure_message
 
     warehouse = tmp_path_factory.mktemp("faults_seed") / "warehouse"
     ok, _, result = run_job(str(landing), str(warehouse), "duckdb")
-    assert ok, _failure_message(result)
+    assert ok, failure_message(result)
     return warehouse
 
 
@@ -293,7 +295,8 @@ def _on_tmpfs(seed: Path, landing: Path, root: Path, size: int, fault: str):
 def test_a_disk_that_fills_up_while_publishing_rolls_every_table_back(
     seeded: Path, landing: Path, tmp_path: Path, dagster_home: Path
 ) -> None:
-    from dagster_project.cli import _failure_message, run_job
+    from dagster_project.cli import run_job
+    from dagster_project.failures import failure_message
 
     before, _ = _state(seeded)
     done, out = _on_tmpfs(seeded, landing, tmp_path, 64 * 2**20, "fill")
@@ -312,7 +315,7 @@ def test_a_disk_that_fills_up_while_publishing_rolls_every_table_back(
     )
     # With room again, the next run publishes normally and the failed run left no change rows.
     ok, run_id, result = run_job(str(landing), str(out), "duckdb")
-    assert ok, _failure_message(result)
+    assert ok, failure_message(result)
     assert assert_at_manifest(out)["run_id"] == run_id
     assert failed_run not in set(pub.read_table(out, pub.CHANGES)[s.RUN_ID])
 

@@ -254,8 +254,9 @@ def _checks(result: object) -> dict[str, dg.AssetCheckEvaluation]:
 
 @pytest.fixture(scope="module")
 def three_nights(tmp_path_factory: pytest.TempPathFactory, dagster_home: Path) -> dict:
-    from dagster_project.cli import _failure_message, run_job
-    from identity.demo import generate
+    from dagster_project.cli import run_job
+    from dagster_project.failures import failure_message
+    from identity_demo import generate
 
     root = tmp_path_factory.mktemp("three_nights")
     full, warehouse = root / "full", root / "warehouse"
@@ -264,7 +265,7 @@ def three_nights(tmp_path_factory: pytest.TempPathFactory, dagster_home: Path) -
     nights = []
     for landing in (full, root / "bad_night", full):
         ok, run_id, result = run_job(str(landing), str(warehouse), "duckdb")
-        assert ok, _failure_message(result)
+        assert ok, failure_message(result)
         nights.append({"run_id": run_id, "checks": _checks(result), "ids": _crosswalk(warehouse)})
     changes = pub.read_table(warehouse, pub.CHANGES)
     for night in nights:
@@ -295,7 +296,7 @@ def test_customers_retired_by_an_empty_export_get_their_ids_back(three_nights: d
 
 @pytest.mark.slow
 def test_the_empty_export_warns_naming_the_source_and_the_run_goes_on(three_nights: dict) -> None:
-    from identity.artifacts import load_json, run_dir
+    from run_support import suite_result
 
     first, bad, back = three_nights["nights"]
     check = bad["checks"]["ecommerce_volume"]
@@ -307,8 +308,7 @@ def test_the_empty_export_warns_naming_the_source_and_the_run_goes_on(three_nigh
         assert bad["checks"][f"{system}_volume"].passed, system
     assert all(c.passed for name, c in back["checks"].items() if name.endswith("_volume"))
     # The report reads the same verdict from the run's files.
-    folder = run_dir(three_nights["warehouse"], bad["run_id"]) / "quality"
-    saved = load_json(folder / "source_volume__ecommerce.json")
+    saved = suite_result(three_nights["warehouse"], bad["run_id"], "source_volume", "ecommerce")
     assert saved["warnings"] == 1 and saved["outcomes"][0]["status"] == "warn"
     assert saved["outcomes"][0]["kwargs"]["previous_run"] == first["run_id"]
 

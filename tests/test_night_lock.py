@@ -162,8 +162,8 @@ def test_the_dagster_job_takes_the_lock_however_it_is_launched(
     tmp_path: Path, dagster_home: Path
 ) -> None:
     """As from the UI (Dagster's own IO manager), and as ``identity run`` launches it."""
-    from dagster_project.cli import _failure_message
     from dagster_project.definitions import build_defs
+    from dagster_project.failures import failure_message
     from dagster_project.inprocess import execute
     from dagster_project.resources import resources_from_env
 
@@ -179,7 +179,7 @@ def test_the_dagster_job_takes_the_lock_however_it_is_launched(
             assert not result.success
             (message,) = _failure_events(result)
             assert "in use by run run-a" in message
-            assert "in use by run run-a" in _failure_message(result)
+            assert "in use by run run-a" in failure_message(result)
             # Refused before any step ran: nothing read, nothing written.
             assert not [e for e in result.all_events if e.is_step_start]
     finally:

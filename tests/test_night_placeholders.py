@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from identity import schema as s
 from identity.quality import validate_frame
 from identity.readers import SourceBatch
-from identity.stages import read_landing_source
+from identity.readers.landing import read_landing_source
 from identity.standardise import StandardisedBatch, placeholder_reason, standardise
 from identity.standardise.placeholders import (
     NO_LETTERS_OR_DIGITS,

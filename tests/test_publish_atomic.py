@@ -19,8 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from deltalake import DeltaTable
+from run_support import run_sources
 
-from dagster_project.cli import _failure_message, run_job
+from dagster_project.cli import run_job
+from dagster_project.failures import failure_message
 from identity import publish as pub
 from identity import schema as s
 
@@ -156,6 +158,7 @@ def slow_write(path, *args, **kwargs):
 
 deltalake.write_deltalake = slow_write
 from dagster_project.cli import run_job
+from dagster_project.failures import failure_message
 run_job(sys.argv[1], sys.argv[2], "duckdb")
 """
 
@@ -198,13 +201,13 @@ def _kill_while_publishing(landing: Path, warehouse: Path, after: str) -> str:
 
 @pytest.fixture(scope="module")
 def killed(tmp_path_factory: pytest.TempPathFactory, dagster_home: Path) -> dict:
-    from identity.demo import generate
+    from identity_demo import generate
 
     landing = tmp_path_factory.mktemp("atomic_landing")
     generate(PEOPLE, landing, seed=SEED)
     warehouse = tmp_path_factory.mktemp("atomic_warehouse")
     ok, first_run, result = run_job(str(landing), str(warehouse), "duckdb")
-    assert ok, _failure_message(result)
+    assert ok, failure_message(result)
     state = {
         "landing": landing,
         "warehouse": warehouse,
@@ -239,7 +242,7 @@ def test_a_killed_run_leaves_the_previous_golden_and_crosswalk_readable(killed) 
 @pytest.fixture(scope="module")
 def next_run(killed) -> dict:
     ok, run_id, result = run_job(str(killed["landing"]), str(killed["warehouse"]), "duckdb")
-    assert ok, _failure_message(result)
+    assert ok, failure_message(result)
     return {**killed, "next_run": run_id, "after": _snapshot(killed["warehouse"])}
 
 
@@ -298,13 +301,12 @@ def test_a_second_run_on_the_same_files_changes_no_customer_id(next_run) -> None
 
 
 def test_the_report_compares_the_second_run_with_the_first(next_run) -> None:
-    from identity.artifacts import load_json, run_dir
 
     reports = next_run["warehouse"] / "reports"
     index = (reports / "index.html").read_text("utf-8")
     trends = index[index.index('<table class="trends">') :]
     trends = trends[: trends.index("</table>")]
-    sources = load_json(run_dir(next_run["warehouse"], next_run["next_run"]) / "sources.json")
+    sources = {"sources": run_sources(next_run["warehouse"], next_run["next_run"])}
     for system, summary in sources["sources"].items():
         read = f"{summary['rows_read']:,}"
         # Same files: the same counts in both columns, and no change.

@@ -12,7 +12,6 @@ legacy-encoding save.
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import logging
 import re
@@ -25,12 +24,13 @@ import dagster as dg
 import pandas as pd
 import pytest
 from deltalake import DeltaTable
-from landing_faults import Planted, _split, data_rows, header_of, insert_rows, plant_faults
+from landing_faults import Planted, data_rows, insert_rows, lose_cities, plant_faults
+from run_support import run_sources
 
-from dagster_project.cli import _failure_message, main, run_job
+from dagster_project.cli import main, run_job
+from dagster_project.failures import failure_message
 from identity import publish as pub
 from identity import schema as s
-from identity.artifacts import load_json, run_dir
 from identity.readers import export_files, is_transaction_export
 from identity.standardise.quarantine import DUPLICATE, EXACT_DUPLICATE
 
@@ -42,7 +42,7 @@ SEED = 23
 
 @pytest.fixture(scope="module")
 def bad_landing(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Planted]]:
-    from identity.demo import generate
+    from identity_demo import generate
 
     landing = tmp_path_factory.mktemp("bad_landing")
     generate(PEOPLE, landing, seed=SEED)
@@ -93,7 +93,7 @@ def good_run(
     warehouse = tmp_path_factory.mktemp("warehouse_bad_rows")
     with _captured_logs() as capture:
         ok, run_id, result = run_job(str(landing), str(warehouse), "duckdb")
-    assert ok, _failure_message(result)
+    assert ok, failure_message(result)
     return warehouse, run_id, result, capture.lines + _event_log(run_id)
 
 
@@ -109,7 +109,7 @@ def _customer_exports(landing: Path) -> list[Path]:
 def test_every_file_balances_exactly(good_run, bad_landing) -> None:
     warehouse, run_id, _, _ = good_run
     landing, _ = bad_landing
-    sources = load_json(run_dir(warehouse, run_id) / "sources.json")["sources"]
+    sources = run_sources(warehouse, run_id)
     quarantine = pub.read_table(warehouse, pub.QUARANTINE)
     crosswalk = pub.read_table(warehouse, pub.CROSSWALK)
     held = quarantine.groupby([s.SOURCE_SYSTEM, "file"]).size().to_dict()
@@ -189,7 +189,7 @@ def test_balance_check_and_report_link_are_in_dagster_metadata(good_run) -> None
     }
     balance = evaluations["rows_balance"]
     assert balance.passed
-    sources = load_json(run_dir(warehouse, result.run_id) / "sources.json")["sources"]
+    sources = run_sources(warehouse, result.run_id)
     read = sum(v["rows_read"] for v in sources.values())
     assert balance.metadata["rows_read"].value == read
     quarantined = balance.metadata["rows_quarantined"].value
@@ -201,30 +201,6 @@ def test_balance_check_and_report_link_are_in_dagster_metadata(good_run) -> None
     report = result.asset_materializations_for_node("quality_report")[0].metadata["report"]
     assert Path(report.value) == warehouse / "reports" / "index.html"
     assert result.run_id in Path(report.value).read_text("utf-8")
-
-
-def _lose_cities(path: Path) -> int:
-    """Do to a Salesforce export what Excel's "CSV (Comma delimited)" save does to Greek text.
-
-    Returns:
-        How many cities became question marks.
-    """
-    fmt, header, body = _split(path)
-    rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=fmt.delimiter))
-    column = header_of(path).index("MailingCity")
-    lost = 0
-    for row in rows:
-        if len(row) > column and row[column].strip():
-            row[column] = "?" * len(row[column])
-            lost += 1
-    buffer = io.StringIO()
-    quoting = csv.QUOTE_ALL if fmt.quote_all else csv.QUOTE_MINIMAL
-    writer = csv.writer(
-        buffer, delimiter=fmt.delimiter, lineterminator=fmt.terminator, quoting=quoting
-    )
-    writer.writerows(rows)
-    path.write_bytes(fmt.bom + (header + buffer.getvalue()).encode(fmt.encoding))
-    return lost
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +219,7 @@ def blocked_run(good_run, bad_landing, tmp_path_factory):
     ]
     repeat = {"Id": kept.record_id, "LastName": "Again", "Email": "again@example.org"}
     insert_rows(landing / "crm" / kept.file, [repeat])
-    assert _lose_cities(landing / "crm" / kept.file) > 50
+    assert lose_cities(landing / "crm" / kept.file) > 50
     before = {t: pub.read_table(warehouse, t) for t in (pub.GOLDEN, pub.CROSSWALK)}
     versions = {t: DeltaTable(str(pub.table_path(warehouse, t))).version() for t in before}
     stderr = io.StringIO()
@@ -303,7 +279,7 @@ def test_a_blocked_run_publishes_nothing_and_the_previous_version_stays(blocked_
 
 def _personal_values(landing: Path) -> dict[str, set[str]]:
     """The names, emails and phones of every record in the landing files, as read."""
-    from identity.stages import read_landing_source
+    from identity.readers.landing import read_landing_source
 
     values: dict[str, set[str]] = {"name": set(), "email": set(), "phone": set()}
     for system in s.SOURCE_SYSTEMS:
@@ -362,7 +338,8 @@ def test_no_personal_data_in_a_failed_run_message_or_logs(blocked_run, bad_landi
 
 
 def test_standardising_refuses_a_file_whose_rows_do_not_add_up(bad_landing) -> None:
-    from identity.stages import BalanceError, read_landing_source, standardise_sources
+    from identity.readers.landing import read_landing_source
+    from identity.standardise.batches import BalanceError, standardise_sources
 
     batches = [read_landing_source(bad_landing[0], system) for system in s.SOURCE_SYSTEMS]
     assert standardise_sources(batches).balanced
@@ -375,7 +352,7 @@ def test_standardising_refuses_a_file_whose_rows_do_not_add_up(bad_landing) -> N
 
 def test_the_rows_balance_check_fails_on_an_unbalanced_file() -> None:
     from dagster_project.checks import rows_balance
-    from identity.stages import Standardised
+    from identity.standardise.batches import Standardised
 
     files = pd.DataFrame(
         {

@@ -44,7 +44,8 @@ from identity.readers._assemble import describe_header
 from identity.readers._parse import MAX_FIELD_CHARS, _line_offset, _lines_in, physical_lines
 from identity.readers._records import scan_record
 from identity.readers._vocabulary import KNOWN_COLUMNS
-from identity.stages import read_landing_source, standardise_sources
+from identity.readers.landing import read_landing_source
+from identity.standardise.batches import standardise_sources
 
 MB = 1024 * 1024
 

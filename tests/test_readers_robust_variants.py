@@ -29,7 +29,7 @@ from bad_input_files import (
 from test_readers_robust import physical_records
 
 from identity.readers import SourceBatch, read_source
-from identity.stages import Standardised, standardise_sources
+from identity.standardise.batches import Standardised, standardise_sources
 
 
 def read_and_balance(source: str, folder: Path) -> tuple[SourceBatch, Standardised]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from identity.readers import TRANSACTION_COLUMNS, SourceFormatError, read_transactions
-from identity.readers._money import parse_money
+from identity.readers import SourceFormatError, read_transactions
+from identity.schema import TRANSACTION_COLUMNS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 
@@ -100,25 +99,3 @@ def test_rows_without_order_id_are_skipped_and_logged(
     assert sales[["order_id", "amount", "customer_ref"]].values.tolist() == [["T1", "1.50", "C1"]]
     assert "1 transaction row(s) without Transaction ID, lines [3]" in caplog.text
     assert "1 transaction row(s) not aligned with the header, lines [5]" in caplog.text
-
-
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [
-        ("$1,234.56", Decimal("1234.56")),
-        ("-$0.95", Decimal("-0.95")),
-        ("$-0.95", Decimal("-0.95")),
-        ("1.234,56 €", Decimal("1234.56")),
-        ("8,00", Decimal("8.00")),
-        ("1,234", Decimal("1234")),
-        ("13175.00", Decimal("13175.00")),
-        ("(3.00)", Decimal("-3.00")),
-        ("'12.5", Decimal("12.5")),
-        ("", None),
-        ("n/a", None),
-        ("1.2.3,4,5", None),
-        (None, None),
-    ],
-)
-def test_parse_money(text: str | None, value: Decimal | None) -> None:
-    assert parse_money(text) == value

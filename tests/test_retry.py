@@ -10,8 +10,8 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.assets.sources import SOURCE_ASSETS
-from dagster_project.cli import _failure_message
 from dagster_project.definitions import build_defs
+from dagster_project.failures import failure_message
 from dagster_project.resources import Warehouse, resources_from_env
 
 # Stages that touch the landing files or start a Spark session: worth another try on I/O errors.
@@ -95,7 +95,7 @@ def test_an_io_error_while_reading_is_retried_and_the_run_succeeds(
         result = _materialize_crm(landing, tmp_path / "warehouse", instance)
     finally:
         worker.join()
-    assert result.success, _failure_message(result)
+    assert result.success, failure_message(result)
     assert len(_events(result, "STEP_UP_FOR_RETRY")) == 1
     (materialization,) = result.asset_materializations_for_node("crm_records")
     assert materialization.metadata["records"].value == 1

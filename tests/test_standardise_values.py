@@ -1,4 +1,4 @@
-"""Dates of birth, timestamps, money, counts, booleans and consent."""
+"""Dates of birth, timestamps, counts, booleans and consent (money: tests/test_money.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from identity.standardise import (
     parse_consent,
     parse_count,
     parse_date_of_birth,
-    parse_money,
     parse_timestamp,
     parse_timestamps,
 )
@@ -170,33 +169,6 @@ def test_parse_timestamps_vector_keeps_index_and_dtype() -> None:
 def test_parse_timestamps_with_a_repeated_index() -> None:
     out = parse_timestamps(pd.Series(["09-14-2025", "2025-01-01 10:00:00"], index=[4, 4]))
     assert out.tolist() == [_utc("2025-09-14"), _utc("2025-01-01 10:00")]
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("13175.00", 13175.0),
-        ("$1,234.56", 1234.56),
-        ("-$0.95", -0.95),
-        ("$-0.95", -0.95),
-        ("(12.50)", -12.5),
-        ("1 234,56", 1234.56),
-        ("1\u202f234,56 €", 1234.56),
-        ("1234,56", 1234.56),
-        ("1.234,56", 1234.56),
-        ("1,234", 1234.0),
-        ("€12,5", 12.5),
-        ("0", 0.0),
-        (".95", 0.95),
-    ],
-)
-def test_parse_money(raw: str, expected: float) -> None:
-    assert parse_money(raw) == pytest.approx(expected)
-
-
-@pytest.mark.parametrize("raw", ["", "N/A", "abc", "12-3", "$", None])
-def test_parse_money_not_a_number(raw: str | None) -> None:
-    assert parse_money(raw) is None
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Persistent ids across two real runs of the Dagster job (DuckDB), against the generator's truth.
 
-Run 1 reads generated exports; ``identity.demo.evolve`` then writes the next day's landing from
+Run 1 reads generated exports; ``identity_demo.evolve`` then writes the next day's landing from
 them: 5% new people, 2% edited records, one pair of customers that are now one person and one
 customer that is now two. Run 2 must keep every other customer's id and log exactly those
 changes in ``identity_changes``.
@@ -56,7 +56,7 @@ def _crosswalk_version(warehouse: Path, version: int) -> pd.DataFrame:
 def two_runs(tmp_path_factory: pytest.TempPathFactory, dagster_home: Path) -> TwoRuns:
     """Run the job on day 1, evolve the landing, run it again on day 2 (same warehouse)."""
     from dagster_project.cli import run_job
-    from identity.demo import evolve, generate
+    from identity_demo import evolve, generate
 
     root = tmp_path_factory.mktemp("two_runs")
     day1, day2, warehouse = root / "day1", root / "day2", root / "warehouse"
@@ -220,7 +220,7 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 def test_evolve_is_deterministic_and_touches_only_what_it_says(tmp_path: Path) -> None:
-    from identity.demo import evolve, generate
+    from identity_demo import evolve, generate
 
     generate(150, tmp_path / "day1", seed=5)
     first = evolve(tmp_path / "day1", tmp_path / "a", seed=9)
@@ -251,8 +251,9 @@ def test_evolve_is_deterministic_and_touches_only_what_it_says(tmp_path: Path) -
 
 
 def test_evolve_edits_keep_the_vendor_format(tmp_path: Path) -> None:
-    from identity.demo import evolve, generate
-    from identity.stages import read_landing_source, standardise_sources
+    from identity.readers.landing import read_landing_source
+    from identity.standardise.batches import standardise_sources
+    from identity_demo import evolve, generate
 
     generate(150, tmp_path / "day1", seed=5)
     summary = evolve(tmp_path / "day1", tmp_path / "day2", seed=9)

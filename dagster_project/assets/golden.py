@@ -1,72 +1,102 @@
-"""The golden customer table, its crosswalk, id changes and touchpoints, and their publication."""
+"""The golden customer table and its publication, then the analyst report of the run."""
 
 import dagster as dg
-import pandas as pd
 
 from dagster_project.resources import LinkageEngine, Warehouse
-from identity.golden import GoldenResult
-from identity.linkage import LinkageResult
-from identity.pipeline import build_golden_for_run, publish_run, write_report
-from identity.publish import manifest_path
-from identity.stages import Standardised
+from identity import run
+from identity.run import (
+    Contacts,
+    ContactsSummary,
+    Customers,
+    Golden,
+    GoldenSummary,
+    LinkageSummary,
+    Publication,
+    SourceSummary,
+    Transactions,
+    TransactionsSummary,
+)
 
 
-@dg.asset(group_name="golden", kinds={"pandas"})
+@dg.asset(name=run.GOLDEN_STEP, group_name="golden", kinds={"pandas"})
 def golden_records(
     context: dg.AssetExecutionContext,
     warehouse: Warehouse,
-    standardised_contacts: Standardised,
-    customer_clusters: LinkageResult,
-    transactions: pd.DataFrame,
-) -> dg.Output[GoldenResult]:
+    standardised_contacts: Contacts,
+    customer_clusters: Customers,
+    transactions: Transactions,
+) -> dg.Output[Golden]:
     """One best record per customer with lineage, persistent ids and channel rollups."""
-    result = build_golden_for_run(
-        warehouse.warehouse,
-        standardised_contacts,
-        customer_clusters,
-        transactions,
-        context.run.run_id,
-        full_refresh=warehouse.full_refresh,
-    )
-    changes = result.changes["change_type"].value_counts().to_dict()
+    settings = warehouse.settings(context.run.run_id)
+    result = run.golden(settings, standardised_contacts, customer_clusters, transactions)
+    summary = result.summary()
     return dg.Output(
         result,
         metadata={
-            "customers": result.customers,
-            "crosswalk_rows": len(result.crosswalk),
-            "touchpoints": len(result.touchpoints),
-            "ids_kept": result.kept_ids,
-            **{f"ids_{k}": int(v) for k, v in sorted(changes.items())},
+            "customers": summary.customers,
+            "crosswalk_rows": summary.crosswalk_rows,
+            "touchpoints": summary.touchpoints,
+            "ids_kept": summary.kept_ids,
+            **{f"ids_{k}": v for k, v in summary.changes.items()},
         },
     )
 
 
-@dg.asset(group_name="golden", kinds={"deltalake"})
+@dg.asset(name=run.PUBLISH_STEP, group_name="golden", kinds={"deltalake"})
 def published_tables(
     context: dg.AssetExecutionContext,
     warehouse: Warehouse,
-    standardised_contacts: Standardised,
-    golden_records: GoldenResult,
-) -> dg.MaterializeResult:
+    standardised_contacts: Contacts,
+    golden_records: Golden,
+) -> dg.Output[Publication]:
     """Golden customers, crosswalk, changes, touchpoints and quarantine as Delta tables."""
-    versions = publish_run(
-        warehouse.warehouse, standardised_contacts, golden_records, context.run.run_id
-    )
-    return dg.MaterializeResult(
+    settings = warehouse.settings(context.run.run_id)
+    result = run.publish(settings, standardised_contacts, golden_records)
+    return dg.Output(
+        result,
         metadata={
-            **{f"{table}_version": v for table, v in versions.items()},
+            **{f"{table}_version": v for table, v in result.versions.items()},
             "warehouse": dg.MetadataValue.path(str(warehouse.warehouse)),
-            "manifest": dg.MetadataValue.path(str(manifest_path(warehouse.warehouse))),
-        }
+            "manifest": dg.MetadataValue.path(str(result.manifest)),
+            "quarantine_csv": dg.MetadataValue.path(str(result.quarantine_csv)),
+        },
     )
 
 
-@dg.asset(group_name="golden", kinds={"html"}, deps=[published_tables])
+@dg.asset(
+    name=run.REPORT_STEP,
+    group_name="golden",
+    kinds={"html"},
+)
 def quality_report(
     context: dg.AssetExecutionContext,
     warehouse: Warehouse,
     linkage_engine: LinkageEngine,
+    crm_records: SourceSummary,
+    ecommerce_records: SourceSummary,
+    pos_records: SourceSummary,
+    social_records: SourceSummary,
+    transactions: TransactionsSummary,
+    standardised_contacts: ContactsSummary,
+    customer_clusters: LinkageSummary,
+    golden_records: GoldenSummary,
+    published_tables: Publication,
 ) -> dg.MaterializeResult:
-    """The analyst report: quality results, quarantine, linkage diagnostics and id churn."""
-    index = write_report(warehouse.warehouse, context.run.run_id, linkage_engine.kind)
-    return dg.MaterializeResult(metadata={"report": dg.MetadataValue.path(str(index))})
+    """The analyst report: quality results, source balance, linkage diagnostics, id churn.
+
+    A run that stops before this step (a blocking check, a failed step) gets its report from
+    the run's IO manager instead, made by the same function (``dagster_project.storage``).
+    """
+    results = run.RunResults(
+        sources=[crm_records, ecommerce_records, pos_records, social_records],
+        transactions=transactions,
+        contacts=standardised_contacts,
+        customers=customer_clusters,
+        golden=golden_records,
+        publication=published_tables,
+    )
+    settings = warehouse.settings(context.run.run_id, linkage_engine.kind)
+    index = run.report(settings, results)
+    return dg.MaterializeResult(
+        metadata={"report": dg.MetadataValue.path(str(index)), "outcome": results.outcome}
+    )

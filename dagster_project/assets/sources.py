@@ -1,12 +1,12 @@
 """One asset per source export folder, plus the optional transaction exports."""
 
 import dagster as dg
-import pandas as pd
 
 from dagster_project.resources import Warehouse
+from identity import run
 from identity import schema as s
-from identity.readers import SourceBatch, SourceFormatError
-from identity.stages import read_landing_source, read_landing_transactions
+from identity.readers import SourceFormatError
+from identity.run import SourceRead, Transactions
 
 # I/O errors (a share that hiccups, a folder being replaced) are worth another try; a file
 # that cannot be read at all will not read better in two seconds (see _no_retry).
@@ -26,38 +26,44 @@ DESCRIPTIONS = {
 }
 
 
-def _table(frame: pd.DataFrame) -> str:
+def _table(rows: list[dict]) -> str:
     """A small table as markdown for the UI; file names and reasons only, no row content."""
-    return frame.to_markdown(index=False) if len(frame) else "none"
+    if not rows:
+        return "none"
+    headers = list(rows[0])
+    lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
+    lines += ["| " + " | ".join(str(row.get(h, "")) for h in headers) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def _source_asset(source_system: str) -> dg.AssetsDefinition:
     @dg.asset(
-        name=f"{source_system}_records",
+        name=run.SOURCE_STEPS[source_system],
         group_name="sources",
         kinds={"csv", "pandas"},
         description=DESCRIPTIONS[source_system],
         retry_policy=READ_RETRY,
     )
-    def _records(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Output[SourceBatch]:
+    def _records(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Output[SourceRead]:
         try:
-            batch = read_landing_source(warehouse.landing, source_system)
+            read = run.read_source(warehouse.settings(context.run.run_id), source_system)
         except SourceFormatError as error:
             raise _no_retry(error) from error
-        if len(batch.skipped) or len(batch.unreadable):
+        summary = read.summary()
+        if summary.skipped or summary.unreadable:
             context.log.warning(
-                f"{source_system}: {len(batch.skipped)} file(s) skipped, "
-                f"{len(batch.unreadable)} quarantined whole as unreadable (see metadata)"
+                f"{source_system}: {len(summary.skipped)} file(s) skipped, "
+                f"{len(summary.unreadable)} quarantined whole as unreadable (see metadata)"
             )
         return dg.Output(
-            batch,
+            read,
             metadata={
-                "files": len(batch.files),
-                "rows_read": int(batch.files["rows_read"].sum()) if len(batch.files) else 0,
-                "records": len(batch.records),
-                "rows_quarantined_by_reader": len(batch.quarantine),
-                "skipped_files": dg.MetadataValue.md(_table(batch.skipped)),
-                "unreadable_files": dg.MetadataValue.md(_table(batch.unreadable)),
+                "files": len(summary.files),
+                "rows_read": summary.rows_read,
+                "records": summary.records,
+                "rows_quarantined_by_reader": len(read.batch.quarantine),
+                "skipped_files": dg.MetadataValue.md(_table(summary.skipped)),
+                "unreadable_files": dg.MetadataValue.md(_table(summary.unreadable)),
             },
         )
 
@@ -67,14 +73,19 @@ def _source_asset(source_system: str) -> dg.AssetsDefinition:
 SOURCE_ASSETS = [_source_asset(system) for system in s.SOURCE_SYSTEMS]
 
 
-@dg.asset(group_name="sources", kinds={"csv", "pandas"}, retry_policy=READ_RETRY)
-def transactions(warehouse: Warehouse) -> dg.Output:
+@dg.asset(
+    name=run.TRANSACTIONS_STEP,
+    group_name="sources",
+    kinds={"csv", "pandas"},
+    retry_policy=READ_RETRY,
+)
+def transactions(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> dg.Output[Transactions]:
     """Shopify orders and Square item sales, one row per order or store transaction."""
     try:
-        frame = read_landing_transactions(warehouse.landing)
+        result = run.read_transactions(warehouse.settings(context.run.run_id))
     except SourceFormatError as error:
         raise _no_retry(error) from error
-    by_source = frame.groupby(s.SOURCE_SYSTEM).size().to_dict() if len(frame) else {}
-    return dg.Output(
-        frame, metadata={"transactions": len(frame), **{k: int(v) for k, v in by_source.items()}}
-    )
+    summary = result.summary()
+    return dg.Output(result, metadata={"transactions": summary.rows, **summary.by_source})

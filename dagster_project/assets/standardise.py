@@ -3,35 +3,36 @@
 import dagster as dg
 
 from dagster_project.resources import Warehouse
-from identity.pipeline import save_sources
-from identity.readers import SourceBatch
-from identity.stages import Standardised, quarantine_by_reason, standardise_sources
+from identity import run
+from identity.run import Contacts, SourceRead
 
 
-@dg.asset(group_name="standardise", kinds={"pandas"})
+@dg.asset(name=run.CONTACTS_STEP, group_name="standardise", kinds={"pandas"})
 def standardised_contacts(
     context: dg.AssetExecutionContext,
     warehouse: Warehouse,
-    crm_records: SourceBatch,
-    ecommerce_records: SourceBatch,
-    pos_records: SourceBatch,
-    social_records: SourceBatch,
-) -> dg.Output[Standardised]:
+    crm_records: SourceRead,
+    ecommerce_records: SourceRead,
+    pos_records: SourceRead,
+    social_records: SourceRead,
+) -> dg.Output[Contacts]:
     """Contacts from every source with names, emails, phones, places and dates standardised."""
-    result = standardise_sources(
-        [crm_records, ecommerce_records, pos_records, social_records], warehouse.default_region
+    settings = warehouse.settings(context.run.run_id)
+    result = run.standardise(
+        settings, [crm_records, ecommerce_records, pos_records, social_records]
     )
-    save_sources(warehouse.warehouse, context.run.run_id, result)
+    summary = result.summary()
+    files = result.standardised.files
     return dg.Output(
         result,
         metadata={
-            "contacts": len(result.contacts),
-            "rows_read": int(result.files["rows_read"].sum()),
-            "rows_quarantined": len(result.quarantine),
-            "balanced": result.balanced,
-            "quarantine_by_reason": dg.MetadataValue.json(quarantine_by_reason(result.quarantine)),
-            "files": dg.MetadataValue.md(result.files.to_markdown(index=False)),
+            "contacts": summary.contacts,
+            "rows_read": int(files["rows_read"].sum()),
+            "rows_quarantined": len(result.standardised.quarantine),
+            "balanced": not summary.unbalanced_files,
+            "quarantine_by_reason": dg.MetadataValue.json(summary.quarantine_by_reason),
+            "files": dg.MetadataValue.md(files.to_markdown(index=False)),
             # Counts only: which cells standardisation nulled (placeholders, damaged text).
-            "nulled_cells": dg.MetadataValue.json(result.nulled_summary()),
+            "nulled_cells": dg.MetadataValue.json(summary.nulled_cells),
         },
     )

@@ -55,14 +55,14 @@ def score(predicted: pd.DataFrame, truth: pd.DataFrame) -> Accuracy:
     Returns:
         Pairwise and B-cubed precision, recall and F1 over the records present in both.
     """
-    cluster_col = "cluster_id" if "cluster_id" in predicted.columns else s.CUSTOMER_ID
+    cluster_col = s.CLUSTER_ID if s.CLUSTER_ID in predicted.columns else s.CUSTOMER_ID
     both = predicted[[s.RECORD_KEY, cluster_col]].merge(
-        truth[[s.RECORD_KEY, "entity_id"]], on=s.RECORD_KEY, how="inner"
+        truth[[s.RECORD_KEY, s.ENTITY_ID]], on=s.RECORD_KEY, how="inner"
     )
     both = both.rename(columns={cluster_col: "cluster"})
     cluster_sizes = both.groupby("cluster").size()
-    entity_sizes = both.groupby("entity_id").size()
-    overlap = both.groupby(["cluster", "entity_id"]).size()
+    entity_sizes = both.groupby(s.ENTITY_ID).size()
+    overlap = both.groupby(["cluster", s.ENTITY_ID]).size()
     tp = _pairs(overlap)
     predicted_pairs = _pairs(cluster_sizes)
     true_pairs = _pairs(entity_sizes)
@@ -70,9 +70,9 @@ def score(predicted: pd.DataFrame, truth: pd.DataFrame) -> Accuracy:
     recall = tp / true_pairs if true_pairs else 1.0
 
     # B-cubed: per record, |cluster ∩ entity| / |cluster| and / |entity|.
-    joined = both.join(overlap.rename("overlap"), on=["cluster", "entity_id"])
+    joined = both.join(overlap.rename("overlap"), on=["cluster", s.ENTITY_ID])
     joined = joined.join(cluster_sizes.rename("cluster_size"), on="cluster")
-    joined = joined.join(entity_sizes.rename("entity_size"), on="entity_id")
+    joined = joined.join(entity_sizes.rename("entity_size"), on=s.ENTITY_ID)
     b_precision = float((joined["overlap"] / joined["cluster_size"]).mean()) if len(both) else 1.0
     b_recall = float((joined["overlap"] / joined["entity_size"]).mean()) if len(both) else 1.0
     return Accuracy(
@@ -96,5 +96,5 @@ def read_truth(path: Path) -> pd.DataFrame:
         The truth with a ``record_key`` column.
     """
     truth = pd.read_csv(path, dtype=str, keep_default_na=False)
-    truth[s.RECORD_KEY] = truth[s.SOURCE_SYSTEM] + ":" + truth[s.SOURCE_RECORD_ID]
+    truth[s.RECORD_KEY] = s.record_key(truth[s.SOURCE_SYSTEM], truth[s.SOURCE_RECORD_ID])
     return truth

@@ -42,7 +42,6 @@ import pyarrow as pa
 
 from identity import schema as s
 from identity.golden import retired as retired_records
-from identity.golden.ids import RETIRED
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +106,8 @@ def published(warehouse: Path) -> dict[str, Any]:
     Returns:
         ``{"run_id": ..., "published_at": ..., "tables": {table: version}}``; ``tables`` is
         empty when nothing has been published. A ``state`` key, when present, names the
-        versions of the internal state tables (``STATE_ORDER``).
+        versions of the internal state tables (``STATE_ORDER``); ``rows_read``, when present,
+        the rows that run read per source.
     """
     path = manifest_path(warehouse)
     if path.exists():
@@ -196,7 +196,11 @@ def _native_stderr_logged() -> Iterator[None]:
 
 
 def _write_manifest(
-    warehouse: Path, run_id: str, versions: dict[str, int], state: dict[str, int]
+    warehouse: Path,
+    run_id: str,
+    versions: dict[str, int],
+    state: dict[str, int],
+    rows_read: dict[str, int] | None = None,
 ) -> None:
     payload: dict[str, Any] = {
         "run_id": run_id,
@@ -205,6 +209,8 @@ def _write_manifest(
     }
     if state:
         payload["state"] = state
+    if rows_read is not None:
+        payload["rows_read"] = rows_read
     target = manifest_path(warehouse)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
@@ -256,13 +262,20 @@ def recover(warehouse: Path, log_level: int = logging.WARNING) -> list[str]:
     return rolled_back
 
 
-def publish(warehouse: Path, tables: dict[str, pd.DataFrame], run_id: str) -> dict[str, int]:
+def publish(
+    warehouse: Path,
+    tables: dict[str, pd.DataFrame],
+    run_id: str,
+    rows_read: dict[str, int] | None = None,
+) -> dict[str, int]:
     """Publish every table of a run: roll back leftovers, write each table, then the manifest.
 
     Args:
         warehouse: The warehouse folder.
         tables: Table name -> rows.
         run_id: This run.
+        rows_read: Per source, rows read this run; kept in the manifest, where the next run
+            compares its volume against it (``identity.golden.volume``).
 
     Returns:
         Table name -> new Delta version (as recorded in the manifest).
@@ -287,7 +300,7 @@ def publish(warehouse: Path, tables: dict[str, pd.DataFrame], run_id: str) -> di
             append = table in APPEND_TABLES and table in versions
             version = write_table(warehouse, table, frame, run_id, append)
             (state if table in STATE_ORDER else versions)[table] = version
-        _write_manifest(warehouse, run_id, versions, state)
+        _write_manifest(warehouse, run_id, versions, state, rows_read)
     except BaseException as error:
         # Nothing of this run may stay visible; a kill -9 is handled by the next run instead.
         # The reserve goes first: on a full disk the rollback's own commits need its room.
@@ -313,7 +326,7 @@ def _state_tables(
     if CHANGES not in tables or CROSSWALK not in tables:
         return {}
     changes = tables[CHANGES]
-    if "change_type" not in changes.columns:
+    if s.CHANGE_TYPE not in changes.columns:
         return {}
     columns = [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID]
     previous = read_table(warehouse, CROSSWALK, columns).reindex(columns=columns)
@@ -468,17 +481,19 @@ def read_table(warehouse: Path, table: str, columns: list[str] | None = None) ->
 def previous_crosswalk(warehouse: Path) -> pd.DataFrame:
     """The last published crosswalk with a ``record_key`` column (empty on a first run).
 
-    Records of retired customers follow, flagged in the ``ids.RETIRED`` column, so that their
-    ids can be revived when the records return.
+    Records of retired customers follow, flagged in the ``schema.RETIRED`` column, so that
+    their ids can be revived when the records return.
     """
     columns = [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID]
-    live = read_table(warehouse, CROSSWALK, columns).assign(**{RETIRED: False})
-    gone = _retired(warehouse)[columns].assign(**{RETIRED: True})
+    live = read_table(warehouse, CROSSWALK, columns).assign(**{s.RETIRED: False})
+    gone = _retired(warehouse)[columns].assign(**{s.RETIRED: True})
     crosswalk = pd.concat([f for f in (live, gone) if len(f)] or [live], ignore_index=True)
     if crosswalk.empty:
         return pd.DataFrame(columns=[s.RECORD_KEY, s.CUSTOMER_ID])
-    crosswalk[s.RECORD_KEY] = crosswalk[s.SOURCE_SYSTEM] + ":" + crosswalk[s.SOURCE_RECORD_ID]
-    return crosswalk[[s.RECORD_KEY, s.CUSTOMER_ID, RETIRED]]
+    crosswalk[s.RECORD_KEY] = s.record_key(
+        crosswalk[s.SOURCE_SYSTEM], crosswalk[s.SOURCE_RECORD_ID]
+    )
+    return crosswalk[[s.RECORD_KEY, s.CUSTOMER_ID, s.RETIRED]]
 
 
 def _retired(warehouse: Path) -> pd.DataFrame:
@@ -498,14 +513,14 @@ def _retired(warehouse: Path) -> pd.DataFrame:
 
     path = str(table_path(warehouse, RETIRED_RECORDS))
     frame = DeltaTable(path, version=version).to_pandas()
-    return frame.reindex(columns=retired_records.COLUMNS)
+    return frame.reindex(columns=s.RETIRED_RECORD_COLUMNS)
 
 
 def issued_ids(warehouse: Path) -> set[str]:
     """Every customer id ever issued, from the append-only change log."""
     changes = read_table(warehouse, CHANGES)
     ids: set[str] = set()
-    for column in (s.CUSTOMER_ID, "related_customer_id"):
+    for column in (s.CUSTOMER_ID, s.RELATED_CUSTOMER_ID):
         if column in changes.columns:
             ids.update(changes[column].dropna().astype(str))
     return ids
@@ -513,7 +528,7 @@ def issued_ids(warehouse: Path) -> set[str]:
 
 def first_seen(warehouse: Path) -> pd.Series:
     """``customer_id`` -> ``first_seen_at`` from the last golden table."""
-    golden = read_table(warehouse, GOLDEN, [s.CUSTOMER_ID, "first_seen_at"])
+    golden = read_table(warehouse, GOLDEN, [s.CUSTOMER_ID, s.FIRST_SEEN_AT])
     if golden.empty:
         return pd.Series(dtype="datetime64[ns, UTC]")
-    return golden.set_index(s.CUSTOMER_ID)["first_seen_at"]
+    return golden.set_index(s.CUSTOMER_ID)[s.FIRST_SEEN_AT]

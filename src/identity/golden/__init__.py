@@ -25,17 +25,6 @@ from identity.golden.touchpoints import all_touchpoints
 __all__ = ["GoldenResult", "PreviousRun", "build_golden", "load_rules"]
 
 _KEY = pd.StringDtype("pyarrow")
-GOLDEN_ATTRIBUTES = [
-    s.FIRST_NAME,
-    s.LAST_NAME,
-    s.EMAIL,
-    s.PHONE,
-    s.STREET,
-    s.POSTAL_CODE,
-    s.CITY,
-    s.COUNTRY,
-    s.DATE_OF_BIRTH,
-]
 
 
 @dataclass
@@ -81,7 +70,7 @@ class GoldenResult:
 def _survive_all(records: pd.DataFrame, rules: SurvivorshipRules) -> pd.DataFrame:
     """Surviving values and the lineage JSON of every customer, built column-wise."""
     needed = {s.CLUSTER_ID, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID}
-    needed |= {s.CREATED_AT, s.UPDATED_AT, *GOLDEN_ATTRIBUTES}
+    needed |= {s.CREATED_AT, s.UPDATED_AT, *s.GOLDEN_ATTRIBUTES}
     ranked = rank_inputs(records[[c for c in records.columns if c in needed]], rules)
     clusters = np.sort(records[s.CLUSTER_ID].unique())
     customers = pd.DataFrame({s.CLUSTER_ID: clusters})
@@ -97,7 +86,7 @@ def _survive_all(records: pd.DataFrame, rules: SurvivorshipRules) -> pd.DataFram
             values[position[present]] = winners[column].to_numpy(dtype=object)[present]
             customers[column] = values
             entries[column] = (position[present], fragments.filter(pa.array(present)))
-    customers["lineage"] = lineage_json(len(clusters), entries).to_numpy(zero_copy_only=False)
+    customers[s.LINEAGE] = lineage_json(len(clusters), entries).to_numpy(zero_copy_only=False)
     return customers
 
 
@@ -143,7 +132,7 @@ def build_golden(
     facts = rollups(records, touchpoints)
     golden = survived.merge(facts, on=s.CUSTOMER_ID, how="left", validate="one_to_one")
     golden[s.RUN_ID] = run_id
-    golden = golden[[s.CUSTOMER_ID, *GOLDEN_ATTRIBUTES, *_rest(golden)]]
+    golden = golden[[s.CUSTOMER_ID, *s.GOLDEN_ATTRIBUTES, *_rest(golden)]]
     golden = order_rows(golden, [s.CUSTOMER_ID]).reset_index(drop=True)
 
     crosswalk = records[[s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID, s.RECORD_KEY]].copy()
@@ -153,7 +142,7 @@ def build_golden(
     golden, crosswalk, touchpoints = (_plain(f) for f in (golden, crosswalk, touchpoints))
     return GoldenResult(
         golden=golden,
-        crosswalk=crosswalk[[s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID, s.RUN_ID]],
+        crosswalk=crosswalk[s.CROSSWALK_COLUMNS],
         changes=assignment.changes,
         touchpoints=touchpoints,
         kept_ids=assignment.kept,
@@ -167,7 +156,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _rest(golden: pd.DataFrame) -> list[str]:
-    skip = {s.CUSTOMER_ID, s.CLUSTER_ID, *GOLDEN_ATTRIBUTES}
+    skip = {s.CUSTOMER_ID, s.CLUSTER_ID, *s.GOLDEN_ATTRIBUTES}
     return [c for c in golden.columns if c not in skip]
 
 

@@ -7,9 +7,9 @@ New ids are opaque: a hash of a vendor record key and a namespace, never of pers
 
 Ids survive gaps (issue #13): a customer whose records all vanish is retired, but the records it
 had are kept (``identity.golden.retired``) and come with the previous crosswalk, flagged
-``RETIRED``. A cluster that would otherwise get a new id and holds records of a retired customer
-gets that customer's id back, logged as ``revived``: a Shopify export that arrived header-only
-for one night does not cost its customers their ids.
+``schema.RETIRED``. A cluster that would otherwise get a new id and holds records of a retired
+customer gets that customer's id back, logged as ``revived``: a Shopify export that arrived
+header-only for one night does not cost its customers their ids.
 """
 
 from __future__ import annotations
@@ -23,15 +23,9 @@ from identity import schema as s
 from identity.golden._order import order_rows
 
 ID_PREFIX = "cus_"
-CHANGE_COLUMNS = [
-    s.RUN_ID,
-    "change_type",
-    s.CUSTOMER_ID,
-    "related_customer_id",
-    "record_count",
-]
-# Flags the previous crosswalk's rows that belong to retired customers (in memory only).
-RETIRED = "retired"
+# Still importable from here, where they used to live; they are spelled in ``identity.schema``.
+CHANGE_COLUMNS = s.CHANGE_COLUMNS
+RETIRED = s.RETIRED
 
 
 @dataclass
@@ -81,7 +75,7 @@ def assign_ids(
     Args:
         clusters: ``record_key`` -> ``cluster_id`` for this run.
         previous: ``record_key`` -> ``customer_id`` from the previous crosswalk (may be empty);
-            rows with a true ``RETIRED`` column are records of retired customers, which may
+            rows with a true ``schema.RETIRED`` column are records of retired customers, which may
             revive them.
         issued: Every customer id ever issued (so a minted id is never reused).
         run_id: This run.
@@ -92,54 +86,54 @@ def assign_ids(
     """
     taken = set(issued) | set(previous[s.CUSTOMER_ID].dropna().unique())
     previous, retired = _split_retired(previous)
-    cluster_size = clusters.groupby("cluster_id").size().rename("cluster_size")
+    cluster_size = clusters.groupby(s.CLUSTER_ID).size().rename("cluster_size")
     old_size = previous.groupby(s.CUSTOMER_ID).size().rename("old_size")
     overlap = (
         clusters.merge(previous[[s.RECORD_KEY, s.CUSTOMER_ID]], on=s.RECORD_KEY, how="inner")
-        .groupby(["cluster_id", s.CUSTOMER_ID])
+        .groupby([s.CLUSTER_ID, s.CUSTOMER_ID])
         .size()
         .rename("overlap")
         .reset_index()
     )
-    overlap = overlap.join(cluster_size, on="cluster_id").join(old_size, on=s.CUSTOMER_ID)
+    overlap = overlap.join(cluster_size, on=s.CLUSTER_ID).join(old_size, on=s.CUSTOMER_ID)
     seen = first_seen if first_seen is not None else pd.Series(dtype="datetime64[ns, UTC]")
     overlap["first_seen"] = overlap[s.CUSTOMER_ID].map(seen)
 
     # Each old id follows the largest share of its records (ties: the larger new cluster).
     home = order_rows(
         overlap,
-        [s.CUSTOMER_ID, "overlap", "cluster_size", "cluster_id"],
+        [s.CUSTOMER_ID, "overlap", "cluster_size", s.CLUSTER_ID],
         [True, False, False, True],
     ).drop_duplicates(s.CUSTOMER_ID)
     # In each cluster the larger, then older, old customer survives.
     home = order_rows(
-        home, ["cluster_id", "old_size", "first_seen", s.CUSTOMER_ID], [True, False, True, True]
+        home, [s.CLUSTER_ID, "old_size", "first_seen", s.CUSTOMER_ID], [True, False, True, True]
     )
-    survivors = home.drop_duplicates("cluster_id")
+    survivors = home.drop_duplicates(s.CLUSTER_ID)
     merged = home[~home.index.isin(survivors.index)]
 
-    ids = survivors.set_index("cluster_id")[s.CUSTOMER_ID]
+    ids = survivors.set_index(s.CLUSTER_ID)[s.CUSTOMER_ID]
     # Changes are built column by column: a dict per change costs seconds at a million.
-    changes: dict[str, list[object]] = {c: [] for c in CHANGE_COLUMNS[1:]}
+    changes: dict[str, list[object]] = {c: [] for c in s.CHANGE_COLUMNS[1:]}
 
     def record(kind: str, customer: list[object], related: list[object], count: list[int]) -> None:
-        changes["change_type"].extend([kind] * len(customer))
+        changes[s.CHANGE_TYPE].extend([kind] * len(customer))
         changes[s.CUSTOMER_ID].extend(customer)
-        changes["related_customer_id"].extend(related)
-        changes["record_count"].extend(count)
+        changes[s.RELATED_CUSTOMER_ID].extend(related)
+        changes[s.RECORD_COUNT].extend(count)
 
     record(
         "merged",
-        [ids[c] for c in merged["cluster_id"]],
+        [ids[c] for c in merged[s.CLUSTER_ID]],
         list(merged[s.CUSTOMER_ID]),
         [int(n) for n in merged["cluster_size"]],
     )
 
     # Clusters without a surviving old id: a split part if they hold old records, else new.
     origin = order_rows(
-        overlap, ["cluster_id", "overlap", s.CUSTOMER_ID], [True, False, True]
-    ).drop_duplicates("cluster_id")
-    origin = origin.set_index("cluster_id")[s.CUSTOMER_ID]
+        overlap, [s.CLUSTER_ID, "overlap", s.CUSTOMER_ID], [True, False, True]
+    ).drop_duplicates(s.CLUSTER_ID)
+    origin = origin.set_index(s.CLUSTER_ID)[s.CUSTOMER_ID]
     # Plain Python strings: iterating Arrow-backed labels one by one is slow.
     all_clusters = cluster_size.index.to_numpy(dtype=object)
     orphans = sorted(set(all_clusters) - set(ids.index.to_numpy(dtype=object)))
@@ -157,10 +151,10 @@ def assign_ids(
     to_mint = [c for c in orphans if c not in revived]
     # Minted in sorted order, so which id a collision moves on is deterministic.
     minted = {cluster_id: mint_id(cluster_id, taken) for cluster_id in to_mint}
-    changes["change_type"].extend("split" if sources[c] is not None else "new" for c in to_mint)
+    changes[s.CHANGE_TYPE].extend("split" if sources[c] is not None else "new" for c in to_mint)
     changes[s.CUSTOMER_ID].extend(minted.values())
-    changes["related_customer_id"].extend(sources[c] for c in to_mint)
-    changes["record_count"].extend(int(n) for n in cluster_size.reindex(to_mint))
+    changes[s.RELATED_CUSTOMER_ID].extend(sources[c] for c in to_mint)
+    changes[s.RECORD_COUNT].extend(int(n) for n in cluster_size.reindex(to_mint))
     if minted or revived:
         # Skipping the empty case keeps the dtype of ``ids`` (pandas deprecates empty concat).
         ids = pd.concat([ids, pd.Series({**minted, **revived}, dtype=object)])
@@ -168,24 +162,24 @@ def assign_ids(
     # Old ids whose records are all gone this run.
     vanished = sorted(set(old_size.index) - set(overlap[s.CUSTOMER_ID]))
     record("retired", list(vanished), [None] * len(vanished), [0] * len(vanished))
-    change_frame = pd.DataFrame(changes, columns=CHANGE_COLUMNS[1:])
+    change_frame = pd.DataFrame(changes, columns=s.CHANGE_COLUMNS[1:])
     change_frame.insert(0, s.RUN_ID, run_id)
-    assignment = ids.rename(s.CUSTOMER_ID).rename_axis("cluster_id").reset_index()
+    assignment = ids.rename(s.CUSTOMER_ID).rename_axis(s.CLUSTER_ID).reset_index()
     kept = len(survivors) - int((survivors["overlap"] != survivors["old_size"]).sum())
     # order_rows sorts as a stable sort_values does, through Arrow rather than Python string
     # comparisons (cluster ids are unique, so any sort gives them one order).
     return IdAssignment(
-        ids=order_rows(assignment, ["cluster_id"]).reset_index(drop=True),
-        changes=order_rows(change_frame, ["change_type", s.CUSTOMER_ID]).reset_index(drop=True),
+        ids=order_rows(assignment, [s.CLUSTER_ID]).reset_index(drop=True),
+        changes=order_rows(change_frame, [s.CHANGE_TYPE, s.CUSTOMER_ID]).reset_index(drop=True),
         kept=kept,
     )
 
 
 def _split_retired(previous: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The previous crosswalk's live rows, and the rows of retired customers."""
-    if RETIRED not in previous.columns:
+    if s.RETIRED not in previous.columns:
         return previous, previous.iloc[0:0]
-    flag = previous[RETIRED].eq(True)
+    flag = previous[s.RETIRED].eq(True)
     return previous[~flag], previous[flag]
 
 

@@ -4,7 +4,7 @@ The crosswalk holds only this run's records, so once a customer is retired nothi
 says which records it had. The warehouse therefore keeps one more Delta table, published with
 every run (``identity.publish``): per record of a retired customer, that customer and the run
 that retired it. The next run reads it with the previous crosswalk, flagged
-``ids.RETIRED``, and ``ids.assign_ids`` revives a retired id when its records return.
+``schema.RETIRED``, and ``ids.assign_ids`` revives a retired id when its records return.
 
 It holds vendor record keys and customer ids only, like the crosswalk; never personal data.
 """
@@ -20,13 +20,12 @@ from identity import schema as s
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID, s.RUN_ID]
 _KEY = [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID]
 
 
 def empty() -> pd.DataFrame:
     """No retired records (a first run)."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in s.RETIRED_RECORD_COLUMNS})
 
 
 def next_retired(
@@ -41,23 +40,25 @@ def next_retired(
     Args:
         previous_crosswalk: The last published crosswalk (``source_system``,
             ``source_record_id``, ``customer_id``).
-        previous_retired: The retired records the last published run left (``COLUMNS``).
+        previous_retired: The retired records the last published run left
+            (``schema.RETIRED_RECORD_COLUMNS``).
         changes: This run's ``identity_changes`` rows (``change_type``, ``customer_id``).
         crosswalk: This run's crosswalk.
         run_id: This run.
 
     Returns:
-        ``COLUMNS``, one row per record: the records of customers retired this run join those
-        retired before; revived customers leave. A record that is live again belongs to its
-        new customer and leaves too: it can no longer bring back the old id.
+        ``schema.RETIRED_RECORD_COLUMNS``, one row per record: the records of customers
+        retired this run join those retired before; revived customers leave. A record that is
+        live again belongs to its new customer and leaves too: it can no longer bring back the
+        old id.
     """
-    kind = changes["change_type"] if "change_type" in changes.columns else pd.Series(dtype=object)
+    kind = changes.get(s.CHANGE_TYPE, pd.Series(dtype=object))
     retired_now = set(changes.loc[kind == "retired", s.CUSTOMER_ID].dropna())
     revived_now = set(changes.loc[kind == "revived", s.CUSTOMER_ID].dropna())
     kept = previous_retired[~previous_retired[s.CUSTOMER_ID].isin(revived_now)]
     added = previous_crosswalk[previous_crosswalk[s.CUSTOMER_ID].isin(retired_now)]
     added = added[[*_KEY, s.CUSTOMER_ID]].assign(**{s.RUN_ID: run_id})
-    frames = [f[COLUMNS] for f in (kept, added) if len(f)]
+    frames = [f[s.RETIRED_RECORD_COLUMNS] for f in (kept, added) if len(f)]
     if not frames:
         return empty()
     out = pd.concat(frames, ignore_index=True)
@@ -84,13 +85,14 @@ def from_history(
         rollback_key: Commit metadata key marking a rollback.
 
     Returns:
-        ``COLUMNS``, as ``next_retired`` keeps them; empty when history was vacuumed.
+        ``schema.RETIRED_RECORD_COLUMNS``, as ``next_retired`` keeps them; empty when history
+        was vacuumed.
     """
     from deltalake import DeltaTable
 
-    if changes.empty or "change_type" not in changes.columns:
+    if changes.empty or s.CHANGE_TYPE not in changes.columns:
         return empty()
-    gone = changes[(changes["change_type"] == "retired") & ~changes[s.CUSTOMER_ID].isin(live)]
+    gone = changes[(changes[s.CHANGE_TYPE] == "retired") & ~changes[s.CUSTOMER_ID].isin(live)]
     commits = {
         entry.get(run_key): entry["version"]
         for entry in reversed(DeltaTable(str(crosswalk_path)).history())
@@ -112,10 +114,10 @@ def from_history(
     if not frames:
         return empty()
     out = pd.concat(frames, ignore_index=True)
-    return out.drop_duplicates(_KEY, keep="last")[COLUMNS].reset_index(drop=True)
+    return out.drop_duplicates(_KEY, keep="last")[s.RETIRED_RECORD_COLUMNS].reset_index(drop=True)
 
 
 def _keys(frame: pd.DataFrame) -> pd.Series:
     if frame.empty:
         return pd.Series(dtype=object)
-    return frame[s.SOURCE_SYSTEM].astype(str) + ":" + frame[s.SOURCE_RECORD_ID].astype(str)
+    return s.record_key(frame[s.SOURCE_SYSTEM], frame[s.SOURCE_RECORD_ID])

@@ -7,17 +7,6 @@ import pandas as pd
 from identity import schema as s
 from identity.golden._order import order_rows
 
-TOUCHPOINT_COLUMNS = [
-    s.CUSTOMER_ID,
-    "channel",
-    "touchpoint_type",
-    "occurred_at",
-    s.SOURCE_SYSTEM,
-    s.SOURCE_RECORD_ID,
-    "reference",
-    "amount",
-]
-
 # What a record's creation means in each channel's own words.
 RECORD_TOUCHPOINT = {
     "crm": "crm record created",
@@ -38,8 +27,10 @@ def resolve_consent(records: pd.DataFrame, column: str) -> pd.DataFrame:
         column: ``email_consent`` or ``sms_consent``.
 
     Returns:
-        ``customer_id``, the resolved flag, ``<column>_source`` and ``<column>_at``.
+        ``customer_id``, the resolved flag, and the deciding record and its date
+        (``schema.CONSENT_EVIDENCE``: ``<column>_source`` and ``<column>_at``).
     """
+    source, at = s.CONSENT_EVIDENCE[column]
     known = records[records[column].notna()].copy()
     known["_rank"] = known[column].astype(bool).map({False: 0, True: 1})
     known["_at"] = known[s.UPDATED_AT].fillna(known[s.CREATED_AT])
@@ -51,8 +42,8 @@ def resolve_consent(records: pd.DataFrame, column: str) -> pd.DataFrame:
         {
             s.CUSTOMER_ID: known[s.CUSTOMER_ID],
             column: known[column].astype("boolean"),
-            f"{column}_source": known[s.RECORD_KEY],
-            f"{column}_at": known["_at"],
+            source: known[s.RECORD_KEY],
+            at: known["_at"],
         }
     )
 
@@ -63,13 +54,13 @@ def record_touchpoints(records: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             s.CUSTOMER_ID: dated[s.CUSTOMER_ID],
-            "channel": dated[s.SOURCE_SYSTEM],
-            "touchpoint_type": dated[s.SOURCE_SYSTEM].map(RECORD_TOUCHPOINT),
-            "occurred_at": dated[s.CREATED_AT],
+            s.CHANNEL: dated[s.SOURCE_SYSTEM],
+            s.TOUCHPOINT_TYPE: dated[s.SOURCE_SYSTEM].map(RECORD_TOUCHPOINT),
+            s.OCCURRED_AT: dated[s.CREATED_AT],
             s.SOURCE_SYSTEM: dated[s.SOURCE_SYSTEM],
             s.SOURCE_RECORD_ID: dated[s.SOURCE_RECORD_ID],
-            "reference": dated[s.SOURCE_RECORD_ID],
-            "amount": pd.Series(float("nan"), index=dated.index),
+            s.REFERENCE: dated[s.SOURCE_RECORD_ID],
+            s.AMOUNT: pd.Series(float("nan"), index=dated.index),
         }
     )
 
@@ -98,34 +89,33 @@ def rollups(records: pd.DataFrame, touchpoints: pd.DataFrame) -> pd.DataFrame:
     grouped = records.groupby(s.CUSTOMER_ID, sort=True)
     out = pd.DataFrame(
         {
-            "source_systems": _systems(records),
-            "source_record_count": grouped.size(),
-            "total_spent": grouped[s.TOTAL_SPENT].sum(min_count=1),
-            "order_count": grouped[s.ORDER_COUNT].sum(min_count=1),
+            s.SOURCE_SYSTEM_LIST: _systems(records),
+            s.SOURCE_RECORD_COUNT: grouped.size(),
+            s.TOTAL_SPENT: grouped[s.TOTAL_SPENT].sum(min_count=1),
+            s.ORDER_COUNT: grouped[s.ORDER_COUNT].sum(min_count=1),
         }
     )
     stamps = pd.concat(
         [
             records[[s.CUSTOMER_ID, s.CREATED_AT]].rename(columns={s.CREATED_AT: "at"}),
             records[[s.CUSTOMER_ID, s.UPDATED_AT]].rename(columns={s.UPDATED_AT: "at"}),
-            touchpoints[[s.CUSTOMER_ID, "occurred_at"]].rename(columns={"occurred_at": "at"}),
+            touchpoints[[s.CUSTOMER_ID, s.OCCURRED_AT]].rename(columns={s.OCCURRED_AT: "at"}),
         ]
     ).dropna(subset=["at"])
     stamps["at"] = pd.to_datetime(stamps["at"], utc=True)
     seen = stamps.groupby(s.CUSTOMER_ID)["at"]
-    out["first_seen_at"] = seen.min()
-    out["last_seen_at"] = seen.max()
+    out[s.FIRST_SEEN_AT] = seen.min()
+    out[s.LAST_SEEN_AT] = seen.max()
     latest = order_rows(
-        touchpoints.dropna(subset=["occurred_at"]),
-        [s.CUSTOMER_ID, "occurred_at", "channel"],
+        touchpoints.dropna(subset=[s.OCCURRED_AT]),
+        [s.CUSTOMER_ID, s.OCCURRED_AT, s.CHANNEL],
         [True, False, True],
     )
     # The channel of the most recent activity is where the customer is reachable now.
-    out["preferred_channel"] = latest.drop_duplicates(s.CUSTOMER_ID).set_index(s.CUSTOMER_ID)[
-        "channel"
-    ]
+    latest = latest.drop_duplicates(s.CUSTOMER_ID).set_index(s.CUSTOMER_ID)
+    out[s.PREFERRED_CHANNEL] = latest[s.CHANNEL]
     out = out.reset_index()
     for column in (s.EMAIL_CONSENT, s.SMS_CONSENT):
         out = out.merge(resolve_consent(records, column), on=s.CUSTOMER_ID, how="left")
-    out["order_count"] = out["order_count"].astype("Int64")
+    out[s.ORDER_COUNT] = out[s.ORDER_COUNT].astype("Int64")
     return out

@@ -36,13 +36,12 @@ import pyarrow.compute as pc
 from identity import schema as s
 
 KNOWN_RULES = ("validity", "source_trust", "recency", "completeness", "frequency")
-TIE_BREAK = "record_key"
+TIE_BREAK = s.RECORD_KEY  # the rule name lineage gives when only the record key decided
 ONLY = "only candidate"
 AGREEMENT = "agreement"
 _MISSING_TIME = np.iinfo("int64").min + 1  # negated for sorting, so not the very minimum
 _RANK_COLUMNS = ("_cluster", "_key_rank", "_trust", "_recency", s.CREATED_AT, s.UPDATED_AT)
 _SEPARATOR = "\x1f"  # joins a group's columns into one value
-LINEAGE_KEYS = ("rule", s.SOURCE_RECORD_ID, s.SOURCE_SYSTEM)  # JSON key order (sorted)
 _LETTER = re.compile(r"[^\W\d_]")
 
 Check = Callable[[pd.Series], pd.Series]
@@ -251,7 +250,7 @@ def _joined_value(candidates: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
-    names = [s.CLUSTER_ID, *columns, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, "rule"]
+    names = [s.CLUSTER_ID, *columns, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.RULE]
     return pd.DataFrame(columns=names)
 
 
@@ -321,7 +320,7 @@ def survive_attribute(
     valid = ranked["validity"][starts] == 1
     out = records.iloc[rows[index[starts][valid]]]
     out = out[[s.CLUSTER_ID, *columns, s.RECORD_KEY, s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID]]
-    return out.assign(rule=reason[valid]).reset_index(drop=True)
+    return out.assign(**{s.RULE: reason[valid]}).reset_index(drop=True)
 
 
 def _json_strings(values: pd.Series) -> pa.Array:
@@ -348,7 +347,7 @@ def lineage_fragments(winners: pd.DataFrame) -> pa.Array:
         text ``json.dumps(entry, sort_keys=True, ensure_ascii=False)`` gives.
     """
     parts: list[object] = []
-    for position, key in enumerate(LINEAGE_KEYS):
+    for position, key in enumerate(s.LINEAGE_KEYS):
         parts += [("{" if position == 0 else ", ") + f'"{key}": ', _json_strings(winners[key])]
     return pc.binary_join_element_wise(*parts, "}", "")
 
@@ -379,8 +378,4 @@ def lineage_json(clusters: int, entries: dict[str, tuple[np.ndarray, pa.Array]])
 
 def lineage_entry(row: pd.Series) -> dict[str, str]:
     """The lineage of one surviving value (for callers holding a single winner row)."""
-    return {
-        "source_system": row[s.SOURCE_SYSTEM],
-        "source_record_id": row[s.SOURCE_RECORD_ID],
-        "rule": row["rule"],
-    }
+    return {key: row[key] for key in (s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.RULE)}

@@ -8,7 +8,8 @@ import pandas as pd
 
 from identity import schema as s
 from identity.golden._order import order_rows
-from identity.golden.rollups import TOUCHPOINT_COLUMNS, record_touchpoints
+from identity.golden.rollups import record_touchpoints
+from identity.money import parse_money
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +45,11 @@ _LOCAL_WITH_ZONE = r"(?P<local>\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2})?)\s+(?
 
 def _amount(text: pd.Series) -> pd.Series:
     """Amounts as floats: plain decimals (what readers write) at C speed, the rest parsed."""
-    from identity.standardise import parse_money
-
     values = pd.to_numeric(text, errors="coerce").astype(float)
     odd = values.isna() & text.notna()
     if odd.any():
-        values[odd] = text[odd].map(lambda v: parse_money(v) if isinstance(v, str) else None)
+        parsed = text[odd].map(lambda v: parse_money(v) if isinstance(v, str) else None)
+        values[odd] = parsed.astype(float)
     return values.astype(float)
 
 
@@ -95,10 +95,10 @@ def transaction_touchpoints(transactions: pd.DataFrame, records: pd.DataFrame) -
         records: Contacts with ``customer_id``.
 
     Returns:
-        Touchpoint rows (``rollups.TOUCHPOINT_COLUMNS``).
+        Touchpoint rows (``schema.TOUCHPOINT_COLUMNS``).
     """
     if transactions.empty:
-        return pd.DataFrame(columns=TOUCHPOINT_COLUMNS)
+        return pd.DataFrame(columns=s.TOUCHPOINT_COLUMNS)
     shop = records[records[s.SOURCE_SYSTEM] == "ecommerce"].dropna(subset=[s.EMAIL])
     shop = shop.sort_values(s.RECORD_KEY).drop_duplicates(s.EMAIL)
     by_email = shop.set_index(s.EMAIL)[[s.CUSTOMER_ID, s.SOURCE_RECORD_ID]]
@@ -108,7 +108,7 @@ def transaction_touchpoints(transactions: pd.DataFrame, records: pd.DataFrame) -
     frames = []
     orders = transactions[transactions[s.SOURCE_SYSTEM] == "ecommerce"]
     if not orders.empty:
-        email = orders["customer_email"].str.strip().str.lower()
+        email = orders[s.CUSTOMER_EMAIL].str.strip().str.lower()
         matched = by_email.reindex(email.to_numpy())
         frames.append(
             pd.DataFrame(
@@ -116,37 +116,37 @@ def transaction_touchpoints(transactions: pd.DataFrame, records: pd.DataFrame) -
                     s.CUSTOMER_ID: matched[s.CUSTOMER_ID].to_numpy(),
                     s.SOURCE_RECORD_ID: matched[s.SOURCE_RECORD_ID].to_numpy(),
                     s.SOURCE_SYSTEM: "ecommerce",
-                    "reference": orders["order_id"].to_numpy(),
-                    "occurred_at": _when(orders["occurred_at"]).to_numpy(),
-                    "amount": _amount(orders["amount"]).to_numpy(),
+                    s.REFERENCE: orders[s.ORDER_ID].to_numpy(),
+                    s.OCCURRED_AT: _when(orders[s.OCCURRED_AT]).to_numpy(),
+                    s.AMOUNT: _amount(orders[s.AMOUNT]).to_numpy(),
                 }
             )
         )
     sales = transactions[transactions[s.SOURCE_SYSTEM] == "pos"]
     if not sales.empty:
-        ref = sales["customer_ref"].str.strip()
+        ref = sales[s.CUSTOMER_REF].str.strip()
         frames.append(
             pd.DataFrame(
                 {
                     s.CUSTOMER_ID: by_ref.reindex(ref.to_numpy()).to_numpy(),
                     s.SOURCE_RECORD_ID: ref.to_numpy(),
                     s.SOURCE_SYSTEM: "pos",
-                    "reference": sales["order_id"].to_numpy(),
-                    "occurred_at": _when(sales["occurred_at"]).to_numpy(),
-                    "amount": _amount(sales["amount"]).to_numpy(),
+                    s.REFERENCE: sales[s.ORDER_ID].to_numpy(),
+                    s.OCCURRED_AT: _when(sales[s.OCCURRED_AT]).to_numpy(),
+                    s.AMOUNT: _amount(sales[s.AMOUNT]).to_numpy(),
                 }
             )
         )
     if not frames:
-        return pd.DataFrame(columns=TOUCHPOINT_COLUMNS)
+        return pd.DataFrame(columns=s.TOUCHPOINT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
     unmatched = int(out[s.CUSTOMER_ID].isna().sum())
     if unmatched:
         logger.info("touchpoints: %d transactions name no known customer record", unmatched)
     out = out.dropna(subset=[s.CUSTOMER_ID])
-    out["channel"] = out[s.SOURCE_SYSTEM]
-    out["touchpoint_type"] = out[s.SOURCE_SYSTEM].map(TRANSACTION_TYPE)
-    return out[TOUCHPOINT_COLUMNS]
+    out[s.CHANNEL] = out[s.SOURCE_SYSTEM]
+    out[s.TOUCHPOINT_TYPE] = out[s.SOURCE_SYSTEM].map(TRANSACTION_TYPE)
+    return out[s.TOUCHPOINT_COLUMNS]
 
 
 def all_touchpoints(records: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFrame:
@@ -154,9 +154,8 @@ def all_touchpoints(records: pd.DataFrame, transactions: pd.DataFrame) -> pd.Dat
     frames = [record_touchpoints(records), transaction_touchpoints(transactions, records)]
     frames = [f for f in frames if not f.empty]
     if not frames:
-        return pd.DataFrame(columns=TOUCHPOINT_COLUMNS)
+        return pd.DataFrame(columns=s.TOUCHPOINT_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
-    out["occurred_at"] = pd.to_datetime(out["occurred_at"], utc=True)
-    return order_rows(out, [s.CUSTOMER_ID, "occurred_at", "channel", "reference"]).reset_index(
-        drop=True
-    )
+    out[s.OCCURRED_AT] = pd.to_datetime(out[s.OCCURRED_AT], utc=True)
+    by = [s.CUSTOMER_ID, s.OCCURRED_AT, s.CHANNEL, s.REFERENCE]
+    return order_rows(out, by).reset_index(drop=True)

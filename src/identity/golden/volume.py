@@ -13,7 +13,6 @@ from pathlib import Path
 
 from identity import publish as pub
 from identity import schema as s
-from identity.artifacts import load_json, run_dir
 from identity.quality.outcomes import ExpectationOutcome, SuiteResult, format_percent
 
 SUITE = "source_volume"
@@ -57,8 +56,8 @@ class VolumeCheck:
 def baseline(warehouse: Path) -> Baseline:
     """What the last published run read per source.
 
-    Its ``runs/<run_id>/sources.json`` holds the rows read; a warehouse whose run files are gone
-    falls back on the published crosswalk (rows linked, which can only be fewer).
+    Its manifest records the rows it read per source; a warehouse published before manifests
+    kept them falls back on the published crosswalk (rows linked, which can only be fewer).
 
     Args:
         warehouse: The warehouse folder.
@@ -66,11 +65,10 @@ def baseline(warehouse: Path) -> Baseline:
     Returns:
         The baseline; empty on a first run.
     """
-    run_id = pub.published(warehouse).get("run_id")
-    sources = run_dir(warehouse, run_id) / "sources.json" if run_id else None
-    if sources is not None and sources.exists():
-        summary = load_json(sources).get("sources", {})
-        return Baseline(run_id, {k: int(v.get("rows_read", 0)) for k, v in summary.items()})
+    manifest = pub.published(warehouse)
+    run_id = manifest.get("run_id")
+    if "rows_read" in manifest:
+        return Baseline(run_id, {str(k): int(v) for k, v in manifest["rows_read"].items()})
     crosswalk = pub.read_table(warehouse, pub.CROSSWALK, [s.SOURCE_SYSTEM])
     if crosswalk.empty:
         return Baseline(run_id)

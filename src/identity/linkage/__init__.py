@@ -43,16 +43,16 @@ class LinkageResult:
     @property
     def customers(self) -> int:
         """Distinct clusters."""
-        return int(self.clusters["cluster_id"].nunique())
+        return int(self.clusters[s.CLUSTER_ID].nunique())
 
     @property
     def largest_cluster(self) -> int:
         """Records in the largest cluster."""
-        return int(self.clusters.groupby("cluster_id").size().max()) if self.records else 0
+        return int(self.clusters.groupby(s.CLUSTER_ID).size().max()) if self.records else 0
 
 
 def _empty(model: dict[str, Any] | None) -> LinkageResult:
-    frame = pd.DataFrame({"record_key": pd.Series(dtype=str), "cluster_id": pd.Series(dtype=str)})
+    frame = pd.DataFrame({s.RECORD_KEY: pd.Series(dtype=str), s.CLUSTER_ID: pd.Series(dtype=str)})
     return LinkageResult(clusters=frame, model=model or {})
 
 
@@ -94,17 +94,17 @@ def link_and_cluster(
     if len(contacts) < 2:
         result = _empty(config.trained_model)
         keys = contacts[s.RECORD_KEY].astype(str)
-        result.clusters = pd.DataFrame({"record_key": keys, "cluster_id": keys})
+        result.clusters = pd.DataFrame({s.RECORD_KEY: keys, s.CLUSTER_ID: keys})
         return result
     frame = prepare(contacts, guards)
     scored = score_pairs(frame, db_api, config)
     clusters: Clusters = cluster(
-        frame["unique_id"], scored.edges, config.match_weight_threshold, guards.max_cluster_size
+        frame[s.UNIQUE_ID], scored.edges, config.match_weight_threshold, guards.max_cluster_size
     )
     logger.info(
         "linkage: %d records -> %d customers (largest %d, %d oversized split)",
         len(frame),
-        clusters.assignments["cluster_id"].nunique(),
+        clusters.assignments[s.CLUSTER_ID].nunique(),
         int(clusters.sizes.max()),
         len(clusters.oversized),
     )
@@ -114,7 +114,7 @@ def link_and_cluster(
         oversized=clusters.oversized,
         diagnostics={
             "records": len(frame),
-            "customers": int(clusters.assignments["cluster_id"].nunique()),
+            "customers": int(clusters.assignments[s.CLUSTER_ID].nunique()),
             "largest_cluster": int(clusters.sizes.max()),
             "parameters": diagnostics.parameters(scored.model),
             **design_diagnostics(scored.model),

@@ -16,6 +16,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from identity import schema as s
+
 logger = logging.getLogger(__name__)
 
 
@@ -36,7 +38,7 @@ class Clusters:
     @cached_property
     def sizes(self) -> pd.Series:
         """Records per cluster (computed once: a string groupby over every record)."""
-        return self.assignments.groupby("cluster_id").size()
+        return self.assignments.groupby(s.CLUSTER_ID).size()
 
 
 def _components(nodes: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -56,7 +58,7 @@ def _split_weakest(
         The parts (arrays of node indices) and the number of links removed.
     """
     position = {node: i for i, node in enumerate(members)}
-    local = edges.sort_values(["match_weight", "l", "r"], kind="stable").reset_index(drop=True)
+    local = edges.sort_values([s.MATCH_WEIGHT, "l", "r"], kind="stable").reset_index(drop=True)
     left = local["l"].map(position).to_numpy()
     right = local["r"].map(position).to_numpy()
     removed = 0
@@ -92,11 +94,11 @@ def cluster(
     nodes = np.sort(record_keys.astype(str).unique())
     index = pd.Index(nodes)
     kept = edges.loc[
-        edges["match_weight"] >= threshold, ["unique_id_l", "unique_id_r", "match_weight"]
+        edges[s.MATCH_WEIGHT] >= threshold, [s.UNIQUE_ID_L, s.UNIQUE_ID_R, s.MATCH_WEIGHT]
     ]
     # Integer positions of both ends (-1: not a record we were asked to place).
-    left = index.get_indexer(kept["unique_id_l"].astype(str))
-    right = index.get_indexer(kept["unique_id_r"].astype(str))
+    left = index.get_indexer(kept[s.UNIQUE_ID_L].astype(str))
+    right = index.get_indexer(kept[s.UNIQUE_ID_R].astype(str))
     known = (left >= 0) & (right >= 0)
     kept, left, right = kept[known], left[known], right[known]
     labels = _components(nodes, left, right)
@@ -105,7 +107,7 @@ def cluster(
     oversized: list[dict[str, Any]] = []
     next_label = labels.max() + 1 if len(labels) else 0
     local_edges = pd.DataFrame(
-        {"l": left, "r": right, "match_weight": kept["match_weight"].to_numpy()}
+        {"l": left, "r": right, s.MATCH_WEIGHT: kept[s.MATCH_WEIGHT].to_numpy()}
     )
     for label in np.flatnonzero(sizes > max_cluster_size):
         members = np.flatnonzero(labels == label)
@@ -117,7 +119,7 @@ def cluster(
             next_label += 1
         oversized.append(
             {
-                "cluster_id": str(nodes[members.min()]),
+                s.CLUSTER_ID: str(nodes[members.min()]),
                 "size": int(len(members)),
                 "parts": len(parts),
                 "links_removed": removed,
@@ -134,7 +136,7 @@ def cluster(
     # Nodes are sorted, so that is the member with the smallest position: integer work only.
     first = np.full(int(labels.max()) + 1 if len(labels) else 0, len(nodes), dtype=np.int64)
     np.minimum.at(first, labels, np.arange(len(nodes)))
-    assignments = pd.DataFrame({"record_key": nodes, "cluster_id": nodes[first[labels]]})
+    assignments = pd.DataFrame({s.RECORD_KEY: nodes, s.CLUSTER_ID: nodes[first[labels]]})
     same = labels[left] == labels[right]
     return Clusters(
         assignments=assignments,

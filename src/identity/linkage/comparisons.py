@@ -10,8 +10,12 @@ from __future__ import annotations
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 
-# Linkage columns (made by prepare.py from the standardised contacts).
-UID = "unique_id"
+from identity import schema as s
+
+# Linkage columns (made by prepare.py from the standardised contacts). They are Splink's
+# input, and Splink names its comparisons after them, so they are spelled here; the unique id
+# and the source system keep the names ``identity.schema`` gives them.
+UID = s.UNIQUE_ID
 FIRST = "first_name"
 LAST = "last_name"
 FULL = "full_name"
@@ -32,7 +36,7 @@ STREET = "street"
 
 LINKAGE_COLUMNS: list[str] = [
     UID,
-    "source_system",
+    s.SOURCE_SYSTEM,
     FIRST,
     LAST,
     FULL,

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from identity import schema as s
 from identity.linkage.cluster import Clusters
 
 
@@ -49,7 +50,7 @@ def weight_histogram(edges: pd.DataFrame, bins: int = 30) -> list[dict[str, Any]
     """Histogram of the match weights of scored pairs."""
     if edges.empty:
         return []
-    counts, bounds = np.histogram(edges["match_weight"].to_numpy(dtype=float), bins=bins)
+    counts, bounds = np.histogram(edges[s.MATCH_WEIGHT].to_numpy(dtype=float), bins=bins)
     return [
         {"bin_start": float(bounds[i]), "bin_end": float(bounds[i + 1]), "count": int(c)}
         for i, c in enumerate(counts)
@@ -123,20 +124,20 @@ def waterfalls(
     # Only the chosen clusters' records and links: merging every link with every scored pair
     # costs seconds at a million records for the handful of clusters shown.
     assignments = clusters.assignments
-    members = assignments[assignments["cluster_id"].isin(chosen)]
-    by_cluster = members.set_index("record_key")["cluster_id"]
+    members = assignments[assignments[s.CLUSTER_ID].isin(chosen)]
+    by_cluster = members.set_index(s.RECORD_KEY)[s.CLUSTER_ID]
     names = [c[3:] for c in edges.columns if c.startswith("mw_") and not c.startswith("mw_tf_")]
     levels = level_weights(model)
     prior = _prior_weight(model)
     out = []
-    chosen_links = clusters.links[clusters.links["unique_id_l"].isin(by_cluster.index)]
-    links = chosen_links.merge(edges, on=["unique_id_l", "unique_id_r"], how="left")
-    links = links.rename(columns={"match_weight_x": "match_weight"})
-    links["cluster_id"] = links["unique_id_l"].map(by_cluster)
+    chosen_links = clusters.links[clusters.links[s.UNIQUE_ID_L].isin(by_cluster.index)]
+    links = chosen_links.merge(edges, on=[s.UNIQUE_ID_L, s.UNIQUE_ID_R], how="left")
+    links = links.rename(columns={f"{s.MATCH_WEIGHT}_x": s.MATCH_WEIGHT})
+    links[s.CLUSTER_ID] = links[s.UNIQUE_ID_L].map(by_cluster)
     for cluster_id in chosen:
         records = sorted(by_cluster.index[by_cluster == cluster_id])
         pairs = []
-        for _, link in links[links["cluster_id"] == cluster_id].iterrows():
+        for _, link in links[links[s.CLUSTER_ID] == cluster_id].iterrows():
             terms = [{"comparison": "prior", "level": "", "weight": prior}]
             for name in names:
                 weight = _number(link.get(f"mw_{name}"))
@@ -150,11 +151,11 @@ def waterfalls(
                 )
             pairs.append(
                 {
-                    "left": link["unique_id_l"],
-                    "right": link["unique_id_r"],
-                    "match_weight": float(link["match_weight"]),
+                    "left": link[s.UNIQUE_ID_L],
+                    "right": link[s.UNIQUE_ID_R],
+                    s.MATCH_WEIGHT: float(link[s.MATCH_WEIGHT]),
                     "terms": terms,
                 }
             )
-        out.append({"cluster_id": cluster_id, "records": records, "pairs": pairs})
+        out.append({s.CLUSTER_ID: cluster_id, "records": records, "pairs": pairs})
     return out

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from identity import engine
+from identity import schema as s
 from identity.linkage import model as m
 from identity.linkage import train
 from identity.linkage.frequencies import full_name_frequencies, register_frequencies
@@ -143,10 +144,10 @@ def with_parameters(
 
 def _no_edges(settings: dict[str, Any]) -> pd.DataFrame:
     names = [c["output_column_name"] for c in settings["comparisons"]]
-    columns = ["unique_id_l", "unique_id_r", "match_weight"]
+    columns = [s.UNIQUE_ID_L, s.UNIQUE_ID_R, s.MATCH_WEIGHT]
     columns += [f"{prefix}_{name}" for name in names for prefix in ("gamma", "bf")]
     return pd.DataFrame({c: pd.Series(dtype=float) for c in columns}).astype(
-        {"unique_id_l": str, "unique_id_r": str}
+        {s.UNIQUE_ID_L: str, s.UNIQUE_ID_R: str}
     )
 
 
@@ -178,13 +179,13 @@ def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scor
     floor = min(MIN_EDGE_MATCH_WEIGHT, config.match_weight_threshold)
     predictions = linker.inference.predict(threshold_match_weight=floor)
     edges = engine.to_pandas(predictions)
-    keep = ["unique_id_l", "unique_id_r", "match_weight"] + [
+    keep = [s.UNIQUE_ID_L, s.UNIQUE_ID_R, s.MATCH_WEIGHT] + [
         c for c in edges.columns if c.startswith(("gamma_", "bf_", "mw_", "tf_"))
     ]
-    edges = edges[keep].sort_values(["unique_id_l", "unique_id_r"], kind="stable")
+    edges = edges[keep].sort_values([s.UNIQUE_ID_L, s.UNIQUE_ID_R], kind="stable")
     # Engines sum the same terms in different orders; rounding keeps a last-bit difference from
     # ever tipping a pair across the threshold on one engine and not the other.
-    edges["match_weight"] = edges["match_weight"].astype(float).round(9)
+    edges[s.MATCH_WEIGHT] = edges[s.MATCH_WEIGHT].astype(float).round(9)
     logger.info("scored %d candidate pairs with positive weight", len(edges))
     return Scored(
         model=model,

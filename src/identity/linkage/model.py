@@ -12,6 +12,7 @@ from typing import Any
 
 from splink import SettingsCreator, block_on
 
+from identity import schema as s
 from identity.linkage.comparisons import (
     ADDRESS_COMPARISON,
     CITY,
@@ -284,7 +285,7 @@ def settings(
         blocking_rules_to_generate_predictions=blocking_rules(blocking_rule_names),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
-        additional_columns_to_retain=["source_system"],
+        additional_columns_to_retain=[s.SOURCE_SYSTEM],
         em_convergence=0.001,
         max_iterations=20,
     )

@@ -137,7 +137,7 @@ def prepare(contacts: pd.DataFrame, guards: Guards | None = None) -> pd.DataFram
     out = pd.DataFrame(
         {
             m.UID: contacts[s.RECORD_KEY].astype(str),
-            "source_system": contacts[s.SOURCE_SYSTEM].astype(str),
+            s.SOURCE_SYSTEM: contacts[s.SOURCE_SYSTEM].astype(str),
             m.FIRST: contacts[s.FIRST_NAME_STD],
             m.LAST: contacts[s.LAST_NAME_STD],
             m.EMAIL: contacts[s.EMAIL],

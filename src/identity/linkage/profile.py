@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from identity import schema as s
 from identity.linkage import model as m
 
 # The attributes a user's data may or may not carry, each with the linkage column that holds it.
@@ -131,12 +132,12 @@ def profile(frame: pd.DataFrame) -> DataProfile:
     """
     by_source = {
         str(source): _attribute_profiles(part)
-        for source, part in frame.groupby("source_system", sort=True)
+        for source, part in frame.groupby(s.SOURCE_SYSTEM, sort=True)
     }
     return DataProfile(
         records=len(frame),
         sources={
-            str(k): int(v) for k, v in frame["source_system"].value_counts().sort_index().items()
+            str(k): int(v) for k, v in frame[s.SOURCE_SYSTEM].value_counts().sort_index().items()
         },
         by_source=by_source,
         overall=_attribute_profiles(frame),

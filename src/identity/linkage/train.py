@@ -21,6 +21,7 @@ from splink import Linker
 from splink.blocking_analysis import count_comparisons_from_blocking_rules
 
 from identity import engine
+from identity import schema as s
 from identity.linkage import model as m
 from identity.linkage.design import ModelDesign, design
 from identity.linkage.frequencies import full_name_frequencies, register_frequencies
@@ -47,7 +48,7 @@ def register_sources(db_api: Any, frame: pd.DataFrame) -> list[Any]:
     # for u estimation by hashing it with the record id: a varying name trains another model.
     batch = next(_REGISTRATIONS)
     tables = []
-    for system, part in frame.groupby("source_system", sort=True):
+    for system, part in frame.groupby(s.SOURCE_SYSTEM, sort=True):
         frame_part = part.reset_index(drop=True)
         name = f"src_{system}_{batch}"
         tables.append(engine.register(db_api, frame_part, name, display_name=f"src_{system}"))

@@ -10,31 +10,33 @@ from __future__ import annotations
 import math
 import re
 
+from identity import schema as s
+
 # Columns whose values identify records or describe them without personal data: showing them
 # unmasked lets analysts find the offending row (house rules allow logging ids).
 SAFE_COLUMNS: frozenset[str] = frozenset(
     {
-        "source_system",
-        "source_record_id",
-        "record_key",
-        "customer_id",
-        "cluster_id",
-        "source_file",
-        "source_line",
-        "run_id",
-        "country",
-        "total_spent",
-        "order_count",
-        "source_record_count",
-        "source_systems",
-        "email_consent",
-        "sms_consent",
-        "is_deleted",
-        "created_at",
-        "updated_at",
-        "first_seen_at",
-        "last_seen_at",
-        "reason",
+        s.SOURCE_SYSTEM,
+        s.SOURCE_RECORD_ID,
+        s.RECORD_KEY,
+        s.CUSTOMER_ID,
+        s.CLUSTER_ID,
+        s.SOURCE_FILE,
+        s.SOURCE_LINE,
+        s.RUN_ID,
+        s.COUNTRY,
+        s.TOTAL_SPENT,
+        s.ORDER_COUNT,
+        s.SOURCE_RECORD_COUNT,
+        s.SOURCE_SYSTEM_LIST,
+        s.EMAIL_CONSENT,
+        s.SMS_CONSENT,
+        s.IS_DELETED,
+        s.CREATED_AT,
+        s.UPDATED_AT,
+        s.FIRST_SEEN_AT,
+        s.LAST_SEEN_AT,
+        s.REASON,
     }
 )
 

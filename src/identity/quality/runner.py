@@ -72,7 +72,7 @@ def validate_frame(
         frame: The data, e.g. a reader's ``records`` (RAW_COLUMNS) or standardised contacts.
         suite: Suite name, e.g. ``"crm_raw"``, ``"contacts"``, ``"golden_customers"``.
         subject: What the frame is, for reports and messages, e.g. ``"crm"`` or ``"contacts"``.
-        expectations_dir: Folder holding the suite JSON; defaults to the repository's.
+        expectations_dir: Folder holding the suite JSON; defaults to the packaged suites.
         today: The date used for ``{"$PARAMETER": "today"}`` bounds (birth dates not in the
             future); defaults to the current date. Pass it for reproducible runs.
 

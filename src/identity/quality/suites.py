@@ -15,42 +15,48 @@ from __future__ import annotations
 
 import json
 import logging
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
 
-# src/identity/quality/suites.py -> parents[3] is the repository root.
-DEFAULT_EXPECTATIONS_DIR = Path(__file__).resolve().parents[3] / "expectations"
+# The suites ship as package data, ``identity/expectations`` (in the source tree a symlink to the
+# repository's top-level ``expectations/``): an installed wheel has no repository around it, so
+# they are found through the package, never relative to this file's place in a checkout.
+SUITES_PACKAGE = "identity"
+SUITES_FOLDER = "expectations"
 
 
 class SuiteDefinitionError(ValueError):
     """A suite JSON file is missing or does not follow the agreed shape."""
 
 
-def expectations_dir(override: Path | None = None) -> Path:
+def expectations_dir(override: Path | None = None) -> Traversable:
     """Return the folder holding the suite JSON files.
 
     Args:
-        override: A folder to use instead of the repository's ``expectations/``.
+        override: A folder to use instead of the suites shipped with the package.
 
     Returns:
-        ``override`` when given, else ``<repo>/expectations``.
+        ``override`` when given, else the package's ``identity/expectations`` resources.
     """
-    return Path(override) if override is not None else DEFAULT_EXPECTATIONS_DIR
+    if override is not None:
+        return Path(override)
+    return resources.files(SUITES_PACKAGE) / SUITES_FOLDER
 
 
 def suite_names(expectations_dir: Path | None = None) -> list[str]:
     """List the available suites.
 
     Args:
-        expectations_dir: Folder to look in; defaults to the repository's ``expectations/``.
+        expectations_dir: Folder to look in; defaults to the suites shipped with the package.
 
     Returns:
         Sorted suite names (file names without ``.json``), e.g. ``["contacts", "crm_raw", ...]``.
     """
-    folder = _resolve(expectations_dir)
-    return sorted(path.stem for path in folder.glob("*.json"))
+    return _names(_resolve(expectations_dir))
 
 
 def load_suite(name: str, expectations_dir: Path | None = None) -> dict[str, Any]:
@@ -58,7 +64,7 @@ def load_suite(name: str, expectations_dir: Path | None = None) -> dict[str, Any
 
     Args:
         name: Suite name, e.g. ``"crm_raw"``.
-        expectations_dir: Folder to look in; defaults to the repository's ``expectations/``.
+        expectations_dir: Folder to look in; defaults to the suites shipped with the package.
 
     Returns:
         The parsed JSON: ``{"name", "expectations": [{"type", "kwargs", "meta"}], "meta"}``.
@@ -70,7 +76,7 @@ def load_suite(name: str, expectations_dir: Path | None = None) -> dict[str, Any
     folder = _resolve(expectations_dir)
     path = folder / f"{name}.json"
     if not path.is_file():
-        available = ", ".join(suite_names(folder)) or "none"
+        available = ", ".join(_names(folder)) or "none"
         raise SuiteDefinitionError(
             f"no expectation suite '{name}' in {folder} (available: {available})"
         )
@@ -82,11 +88,19 @@ def load_suite(name: str, expectations_dir: Path | None = None) -> dict[str, Any
     return suite
 
 
-def _resolve(override: Path | None) -> Path:
+def _resolve(override: Path | None) -> Traversable:
     folder = expectations_dir(override)
     if not folder.is_dir():
         raise SuiteDefinitionError(f"expectations folder {folder} does not exist")
     return folder
+
+
+def _names(folder: Traversable) -> list[str]:
+    return sorted(
+        entry.name.removesuffix(".json")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".json") and entry.is_file()
+    )
 
 
 def _check_shape(suite: Any, file_name: str, name: str) -> None:

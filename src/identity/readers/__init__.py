@@ -52,8 +52,6 @@ from identity.readers import crm, ecommerce, pos, social
 from identity.readers._assemble import FileResult, SourceSpec, gc_paused, read_customer_file
 from identity.readers._files import export_files, is_transaction_export, list_folder
 from identity.readers._model import (
-    FILE_COLUMNS,
-    READER_QUARANTINE_COLUMNS,
     SourceBatch,
     SourceFormatError,
     empty_batch,
@@ -62,18 +60,23 @@ from identity.readers._model import (
 )
 from identity.readers._parse import Reject
 from identity.readers._vocabulary import KNOWN_COLUMNS
-from identity.readers.transactions import TRANSACTION_COLUMNS, read_transactions
+from identity.readers.transactions import read_transactions
 from identity.schema import (
+    FILE,
+    FILES_READ_COLUMNS,
+    LINE,
     RAW,
     RAW_COLUMNS,
     REASON,
+    ROWS_QUARANTINED,
+    ROWS_READ,
     SOURCE_LINE,
     SOURCE_SYSTEM,
     SOURCE_SYSTEMS,
+    STAGE_QUARANTINE_COLUMNS,
 )
 
 __all__ = [
-    "TRANSACTION_COLUMNS",
     "SourceBatch",
     "SourceFormatError",
     "export_files",
@@ -217,8 +220,8 @@ def _object_array(values: list[str | None]) -> np.ndarray:
 def _batch(source_system: str, results: list[tuple[str, FileResult]]) -> SourceBatch:
     # Concatenate plain lists, then build each frame once: no per-row or per-file DataFrames.
     columns: dict[str, list[str | None]] = {c: [] for c in RAW_COLUMNS}
-    quarantine: dict[str, list[object]] = {c: [] for c in READER_QUARANTINE_COLUMNS}
-    files: dict[str, list[object]] = {c: [] for c in FILE_COLUMNS}
+    quarantine: dict[str, list[object]] = {c: [] for c in STAGE_QUARANTINE_COLUMNS}
+    files: dict[str, list[object]] = {c: [] for c in FILES_READ_COLUMNS}
     for name, result in results:
         kept = len(result.columns.get(RAW, []))
         columns[SOURCE_SYSTEM].extend([source_system] * kept)
@@ -226,13 +229,13 @@ def _batch(source_system: str, results: list[tuple[str, FileResult]]) -> SourceB
             columns[column].extend(values)
         for reject in result.rejects:
             quarantine[SOURCE_SYSTEM].append(source_system)
-            quarantine["file"].append(name)
-            quarantine["line"].append(reject.line)
+            quarantine[FILE].append(name)
+            quarantine[LINE].append(reject.line)
             quarantine[RAW].append(reject.raw)
             quarantine[REASON].append(reject.reason)
-        files["file"].append(name)
-        files["rows_read"].append(result.rows_read)
-        files["rows_quarantined"].append(len(result.rejects))
+        files[FILE].append(name)
+        files[ROWS_READ].append(result.rows_read)
+        files[ROWS_QUARANTINED].append(len(result.rejects))
     return SourceBatch(
         source_system=source_system,
         records=pd.DataFrame(
@@ -240,13 +243,13 @@ def _batch(source_system: str, results: list[tuple[str, FileResult]]) -> SourceB
         ),
         quarantine=pd.DataFrame(
             {
-                c: pd.Series(v, dtype="int64" if c == "line" else object)
+                c: pd.Series(v, dtype="int64" if c == LINE else object)
                 for c, v in quarantine.items()
             },
-            columns=READER_QUARANTINE_COLUMNS,
+            columns=STAGE_QUARANTINE_COLUMNS,
         ),
         files=pd.DataFrame(
-            {c: pd.Series(v, dtype=object if c == "file" else "int64") for c, v in files.items()},
-            columns=FILE_COLUMNS,
+            {c: pd.Series(v, dtype=object if c == FILE else "int64") for c, v in files.items()},
+            columns=FILES_READ_COLUMNS,
         ),
     )

@@ -6,13 +6,18 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from identity.schema import QUARANTINE_COLUMNS, RAW_COLUMNS, RUN_ID
-
-# The lead adds run_id when the run is known; readers produce everything else.
-READER_QUARANTINE_COLUMNS: list[str] = [c for c in QUARANTINE_COLUMNS if c != RUN_ID]
-FILE_COLUMNS: list[str] = ["file", "rows_read", "rows_quarantined"]
-SKIPPED_COLUMNS: list[str] = ["file", "reason"]
-UNREADABLE_COLUMNS: list[str] = ["file", "line", "column", "message"]
+from identity.schema import (
+    COLUMN,
+    FILE,
+    FILES_READ_COLUMNS,
+    LINE,
+    MESSAGE,
+    RAW_COLUMNS,
+    REASON,
+    SKIPPED_FILE_COLUMNS,
+    STAGE_QUARANTINE_COLUMNS,
+    UNREADABLE_FILE_COLUMNS,
+)
 
 
 class SourceFormatError(ValueError):
@@ -83,9 +88,9 @@ class SourceBatch:
     records: pd.DataFrame
     quarantine: pd.DataFrame
     files: pd.DataFrame
-    skipped: pd.DataFrame = field(default_factory=lambda: _frame(SKIPPED_COLUMNS, {}))
+    skipped: pd.DataFrame = field(default_factory=lambda: _frame(SKIPPED_FILE_COLUMNS, {}))
     unreadable: pd.DataFrame = field(
-        default_factory=lambda: _frame(UNREADABLE_COLUMNS, {}, integers=("line",))
+        default_factory=lambda: _frame(UNREADABLE_FILE_COLUMNS, {}, integers=(LINE,))
     )
 
 
@@ -105,21 +110,21 @@ def _frame(
 def skipped_frame(skipped: list[tuple[str, str]]) -> pd.DataFrame:
     """Return ``SourceBatch.skipped`` for (file, reason) pairs."""
     return _frame(
-        SKIPPED_COLUMNS, {"file": [f for f, _ in skipped], "reason": [r for _, r in skipped]}
+        SKIPPED_FILE_COLUMNS, {FILE: [f for f, _ in skipped], REASON: [r for _, r in skipped]}
     )
 
 
 def unreadable_frame(errors: list[SourceFormatError]) -> pd.DataFrame:
     """Return ``SourceBatch.unreadable`` for the errors that made files unreadable."""
     return _frame(
-        UNREADABLE_COLUMNS,
+        UNREADABLE_FILE_COLUMNS,
         {
-            "file": [e.file for e in errors],
-            "line": [e.line for e in errors],
-            "column": [e.column for e in errors],
-            "message": [str(e) for e in errors],
+            FILE: [e.file for e in errors],
+            LINE: [e.line for e in errors],
+            COLUMN: [e.column for e in errors],
+            MESSAGE: [str(e) for e in errors],
         },
-        integers=("line",),
+        integers=(LINE,),
     )
 
 
@@ -137,11 +142,11 @@ def empty_batch(source_system: str) -> SourceBatch:
         records=pd.DataFrame({c: pd.Series([], dtype=object) for c in RAW_COLUMNS}),
         quarantine=pd.DataFrame(
             {
-                c: pd.Series([], dtype="int64" if c == "line" else object)
-                for c in READER_QUARANTINE_COLUMNS
+                c: pd.Series([], dtype="int64" if c == LINE else object)
+                for c in STAGE_QUARANTINE_COLUMNS
             }
         ),
         files=pd.DataFrame(
-            {c: pd.Series([], dtype=object if c == "file" else "int64") for c in FILE_COLUMNS}
+            {c: pd.Series([], dtype=object if c == FILE else "int64") for c in FILES_READ_COLUMNS}
         ),
     )

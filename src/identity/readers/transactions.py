@@ -14,27 +14,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from identity.money import format_money, parse_money
 from identity.readers._assemble import check_header, gc_paused, raw_rows, read_table
 from identity.readers._columns import Columns, Values, clean_ids
 from identity.readers._files import export_files, is_transaction_export
-from identity.readers._money import format_money, parse_money
 from identity.readers._parse import Table
 from identity.readers._vocabulary import KNOWN_COLUMNS
-from identity.schema import RAW, SOURCE_SYSTEM, SOURCE_SYSTEMS
+from identity.schema import (
+    AMOUNT,
+    CUSTOMER_EMAIL,
+    CUSTOMER_REF,
+    FILE,
+    LINE,
+    OCCURRED_AT,
+    ORDER_ID,
+    RAW,
+    SOURCE_SYSTEM,
+    SOURCE_SYSTEMS,
+    TRANSACTION_COLUMNS,
+)
 
 logger = logging.getLogger(__name__)
-
-TRANSACTION_COLUMNS: list[str] = [
-    SOURCE_SYSTEM,
-    "file",
-    "line",
-    "order_id",
-    "occurred_at",
-    "amount",
-    "customer_email",
-    "customer_ref",
-    RAW,
-]
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,11 @@ def read_transactions(source_system: str, folder: Path) -> pd.DataFrame:
         folder: The landing folder of the source (missing: empty frame).
 
     Returns:
-        Columns ``TRANSACTION_COLUMNS``. ``occurred_at`` is the exported text (Square: ``Date``,
-        ``Time`` and ``Time Zone`` joined by spaces); ``amount`` is Shopify's order ``Total`` as
-        exported, else the sum of line prices times quantities, and for Square the sum of
-        ``Net Sales``, both as plain decimals. ``line`` is where the order's first row starts.
+        Columns ``schema.TRANSACTION_COLUMNS``. ``occurred_at`` is the exported text (Square:
+        ``Date``, ``Time`` and ``Time Zone`` joined by spaces); ``amount`` is Shopify's order
+        ``Total`` as exported, else the sum of line prices times quantities, and for Square the
+        sum of ``Net Sales``, both as plain decimals. ``line`` is where the order's first row
+        starts.
 
     Raises:
         ValueError: Unknown source system.
@@ -92,10 +93,7 @@ def read_transactions(source_system: str, folder: Path) -> pd.DataFrame:
                         columns[column].extend(values)
     if not columns[RAW]:
         return pd.DataFrame(
-            {
-                c: pd.Series([], dtype="int64" if c == "line" else object)
-                for c in TRANSACTION_COLUMNS
-            }
+            {c: pd.Series([], dtype="int64" if c == LINE else object) for c in TRANSACTION_COLUMNS}
         )
     return pd.DataFrame(columns, columns=TRANSACTION_COLUMNS)
 
@@ -129,13 +127,13 @@ def _read_file(
     sums = _sums(ids, items, [o for o in orders if o not in totals])
     return {
         SOURCE_SYSTEM: [source_system] * len(orders),
-        "file": [path.name] * len(orders),
-        "line": [table.lines[row] for row in rows],
-        "order_id": orders,
-        "occurred_at": [occurred.get(o) for o in orders],
-        "amount": [totals[o] if o in totals else sums.get(o) for o in orders],
-        "customer_email": [emails.get(o) for o in orders],
-        "customer_ref": [refs.get(o) for o in orders],
+        FILE: [path.name] * len(orders),
+        LINE: [table.lines[row] for row in rows],
+        ORDER_ID: orders,
+        OCCURRED_AT: [occurred.get(o) for o in orders],
+        AMOUNT: [totals[o] if o in totals else sums.get(o) for o in orders],
+        CUSTOMER_EMAIL: [emails.get(o) for o in orders],
+        CUSTOMER_REF: [refs.get(o) for o in orders],
         # Only an order's first row is kept: serialising every line item would double the time.
         RAW: raw_rows(table, rows),
     }

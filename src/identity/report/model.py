@@ -29,11 +29,16 @@ class RunReport:
         linkage: ``{"records", "customers", "largest_cluster", "match_weight_histogram",
             "cluster_sizes", "parameters", "blocking_rules", "waterfalls", "pairwise"}``.
         id_churn: ``{"new", "merged", "split", "retired", "kept"}``.
+        outcome: ``published``, ``blocked`` (a blocking check stopped it) or ``failed``.
+        failures: One line per failed step (file, line and column for reader errors; never
+            record values).
     """
 
     run_id: str
     started_at: str
     engine: str
+    outcome: str = "published"
+    failures: list[str] = field(default_factory=list)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     quality: list[dict[str, Any]] = field(default_factory=list)
     quarantine_by_reason: dict[str, dict[str, int]] = field(default_factory=dict)

@@ -39,7 +39,8 @@ def headline(report: RunReport, previous: RunReport | None) -> str:
     status = run_status(report)
     meta = (
         f'<p class="meta">Run <code>{esc(report.run_id)}</code> started {esc(report.started_at)}'
-        f" on <b>{esc(report.engine or 'unknown engine')}</b> · data quality {badge(status)}"
+        f" on <b>{esc(report.engine or 'unknown engine')}</b> · {outcome_badge(report.outcome)}"
+        f" · data quality {badge(status)}"
         + (
             f" · compared with run <code>{esc(previous.run_id)}</code>"
             if previous
@@ -47,7 +48,27 @@ def headline(report: RunReport, previous: RunReport | None) -> str:
         )
         + "</p>"
     )
-    return meta + cards(figures)
+    return meta + _failures(report) + cards(figures)
+
+
+OUTCOMES = {
+    "published": ("pass", "published"),
+    "blocked": ("fail", "blocked by a check: nothing published"),
+    "failed": ("fail", "failed: nothing published"),
+}
+
+
+def outcome_badge(outcome: str) -> str:
+    """Whether the run published, was blocked by a quality check, or failed."""
+    status, label = OUTCOMES.get(outcome, ("none", outcome))
+    return badge(status, label)
+
+
+def _failures(report: RunReport) -> str:
+    if not report.failures:
+        return ""
+    items = "".join(f"<li>{esc(line)}</li>" for line in report.failures)
+    return f'<ul class="failures">{items}</ul>'
 
 
 def trend_table(report: RunReport, previous: RunReport | None) -> str:

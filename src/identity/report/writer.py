@@ -10,7 +10,14 @@ from identity.report.figures import run_status, totals
 from identity.report.html import badge, delta, esc, fmt_int, page, section, table
 from identity.report.linkage import linkage
 from identity.report.model import RUNS_FOLDER, RunReport, load_runs, run_file_stem, save_run
-from identity.report.overview import headline, id_churn, quarantine, sources, trend_table
+from identity.report.overview import (
+    headline,
+    id_churn,
+    outcome_badge,
+    quarantine,
+    sources,
+    trend_table,
+)
 from identity.report.quality import quality
 
 logger = logging.getLogger(__name__)
@@ -126,6 +133,7 @@ def _runs_table(history: list[RunReport]) -> str:
         rows.append(
             [
                 badge(run_status(run)),
+                outcome_badge(run.outcome),
                 f'<a href="{_run_href(run)}"><code>{esc(run.run_id)}</code></a>',
                 esc(run.started_at),
                 esc(run.engine),
@@ -139,6 +147,7 @@ def _runs_table(history: list[RunReport]) -> str:
     return table(
         [
             "quality",
+            "outcome",
             "run",
             "started",
             "engine",
@@ -149,7 +158,7 @@ def _runs_table(history: list[RunReport]) -> str:
             "warnings",
         ],
         rows,
-        numeric=(4, 5, 6, 7, 8),
+        numeric=(5, 6, 7, 8, 9),
         css_class="runs",
     )
 

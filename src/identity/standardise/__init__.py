@@ -35,12 +35,7 @@ from identity.standardise.dates import (
     parse_timestamps,
 )
 from identity.standardise.names import clean_name, fix_case, fold_name, split_full_name
-from identity.standardise.nulled import (
-    NULLED_COLUMNS,
-    empty_nulled_cells,
-    nulled_cells,
-    nulled_summary,
-)
+from identity.standardise.nulled import empty_nulled_cells, nulled_cells, nulled_summary
 from identity.standardise.placeholders import is_placeholder, placeholder_reason
 from identity.standardise.places import (
     country_code,
@@ -54,18 +49,12 @@ from identity.standardise.postcodes import (
     normalise_postcode,
     region_from_postcode,
 )
-from identity.standardise.quarantine import (
-    QUARANTINE_OUTPUT_COLUMNS,
-    quarantine_reasons,
-    quarantine_rows,
-)
+from identity.standardise.quarantine import quarantine_reasons, quarantine_rows
 from identity.standardise.recency import FileTimes
 from identity.standardise.subdivisions import is_us_state, subdivision_code
-from identity.standardise.values import parse_bool, parse_consent, parse_count, parse_money
+from identity.standardise.values import parse_bool, parse_consent, parse_count
 
 __all__ = [
-    "NULLED_COLUMNS",
-    "QUARANTINE_OUTPUT_COLUMNS",
     "DayFirstHints",
     "FileTimes",
     "ParsedPhone",
@@ -92,7 +81,6 @@ __all__ = [
     "parse_consent",
     "parse_count",
     "parse_date_of_birth",
-    "parse_money",
     "parse_phone_key",
     "parse_timestamp",
     "parse_timestamps",
@@ -123,8 +111,8 @@ class StandardisedBatch:
             ``reason`` (no ``run_id``), sorted by source system, file and line.
         nulled_cells: Cells of the contacts whose value standardisation dropped instead of
             stopping the run (placeholders such as ``????`` or ``0``, invalid values):
-            ``NULLED_COLUMNS`` = ``source_system``, ``source_file``, ``attribute`` (the raw
-            column), ``reason``, ``cells``; counts only, never a value.
+            ``schema.NULLED_CELL_COLUMNS``, that is ``source_system``, ``source_file``,
+            ``attribute`` (the raw column), ``reason``, ``cells``; counts only, never a value.
     """
 
     contacts: pd.DataFrame
@@ -203,7 +191,7 @@ def standardise(
     nulled = nulled_cells(records, everything[~held])
     contacts = everything[~held].sort_values(s.RECORD_KEY, kind="stable")
     quarantine = quarantine_rows(records, everything, reasons).sort_values(
-        [s.SOURCE_SYSTEM, "file", "line"], kind="stable"
+        [s.SOURCE_SYSTEM, s.FILE, s.LINE], kind="stable"
     )
     # Both keep the input's row labels until here, so overlap or loss would show.
     _check_balance(records, contacts, quarantine)
@@ -213,7 +201,7 @@ def standardise(
         len(contacts),
         len(quarantine),
         quarantine[s.REASON].str.split(" \\(", regex=True).str[0].value_counts().to_dict(),
-        int(nulled["cells"].sum()),
+        int(nulled[s.CELLS].sum()),
         nulled_summary(nulled),
     )
     return StandardisedBatch(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from identity import schema as s
+from identity.money import parse_money
 from identity.standardise.contact_points import (
     ParsedPhone,
     email_match_parts,
@@ -32,7 +33,7 @@ from identity.standardise.postcodes import (
     normalise_postcode,
     region_from_postcode,
 )
-from identity.standardise.values import parse_consent, parse_count, parse_money
+from identity.standardise.values import parse_consent, parse_count
 
 STRING = pd.StringDtype("pyarrow")
 _DTYPES: dict[str, object] = {
@@ -155,7 +156,8 @@ def _values(records: pd.DataFrame) -> dict[str, pd.Series]:
     return {
         s.EMAIL_CONSENT: map_distinct(records[s.EMAIL_CONSENT], parse_consent),
         s.SMS_CONSENT: map_distinct(records[s.SMS_CONSENT], parse_consent),
-        s.TOTAL_SPENT: map_distinct(records[s.TOTAL_SPENT], parse_money),
+        # Exact while parsed; the contact schema keeps total spent as float64.
+        s.TOTAL_SPENT: map_distinct(records[s.TOTAL_SPENT], parse_money).astype("float64"),
         s.ORDER_COUNT: map_distinct(records[s.ORDER_COUNT], parse_count),
     }
 
@@ -163,10 +165,9 @@ def _values(records: pd.DataFrame) -> dict[str, pd.Series]:
 def _provenance(records: pd.DataFrame) -> dict[str, pd.Series]:
     system = records[s.SOURCE_SYSTEM]
     record_id = records[s.SOURCE_RECORD_ID]
-    keys = [s.record_key(a, b) for a, b in zip(system, record_id, strict=True)]
     line = pd.to_numeric(records[s.SOURCE_LINE], errors="coerce")
     return {
-        s.RECORD_KEY: pd.Series(keys, index=records.index, dtype=object),
+        s.RECORD_KEY: s.record_key(system, record_id),
         s.SOURCE_SYSTEM: system,
         s.SOURCE_RECORD_ID: record_id,
         s.SOURCE_FILE: records[s.SOURCE_FILE],

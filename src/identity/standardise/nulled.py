@@ -19,7 +19,6 @@ from identity.standardise.places import country_code
 # refuses, a phone phonenumbers calls invalid, a postcode that fits no code of its country, a
 # date that is no calendar date, a country nobody calls so).
 INVALID = "invalid"
-NULLED_COLUMNS: list[str] = [s.SOURCE_SYSTEM, s.SOURCE_FILE, "attribute", "reason", "cells"]
 
 # Raw column -> the standardised column that holds what it became. A raw cell counts as
 # nulled when it held text and its record ends with no value there (a placeholder mobile next
@@ -40,9 +39,9 @@ _TARGETS: dict[str, str] = {
 
 
 def empty_nulled_cells() -> pd.DataFrame:
-    """A frame of ``NULLED_COLUMNS`` with no rows."""
-    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in NULLED_COLUMNS})
-    return frame.astype({"cells": "int64"})
+    """A frame of ``schema.NULLED_CELL_COLUMNS`` with no rows."""
+    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in s.NULLED_CELL_COLUMNS})
+    return frame.astype({s.CELLS: "int64"})
 
 
 def _dropped(records: pd.DataFrame, contacts: pd.DataFrame, column: str) -> pd.Series:
@@ -65,7 +64,7 @@ def nulled_cells(records: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
             records kept as contacts; quarantined records carry their own reason.
 
     Returns:
-        ``NULLED_COLUMNS``: one row per source system, file, raw attribute (a
+        ``schema.NULLED_CELL_COLUMNS``: one row per source system, file, raw attribute (a
         ``schema.RAW_COLUMNS`` name) and reason (a ``placeholders`` label or ``INVALID``),
         with the number of cells; sorted, and without values.
     """
@@ -81,12 +80,13 @@ def nulled_cells(records: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
         held = reasons != BLANK  # an empty cell was no value to drop
         if held.any():
             part = records.loc[reasons.index[held], [s.SOURCE_SYSTEM, s.SOURCE_FILE]]
-            parts.append(part.assign(attribute=column, reason=reasons[held]))
+            parts.append(part.assign(**{s.ATTRIBUTE: column, s.REASON: reasons[held]}))
     if not parts:
         return empty_nulled_cells()
     every = pd.concat(parts).astype(object).fillna({s.SOURCE_FILE: ""})
-    counts = every.groupby(NULLED_COLUMNS[:-1], sort=True).size().rename("cells").reset_index()
-    return counts.astype({"cells": "int64"})[NULLED_COLUMNS]
+    by = [c for c in s.NULLED_CELL_COLUMNS if c != s.CELLS]
+    counts = every.groupby(by, sort=True).size().rename(s.CELLS).reset_index()
+    return counts.astype({s.CELLS: "int64"})[s.NULLED_CELL_COLUMNS]
 
 
 def nulled_summary(nulled: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -98,7 +98,7 @@ def nulled_summary(nulled: pd.DataFrame) -> dict[str, dict[str, int]]:
     Returns:
         ``{"street": {"question marks (...)": 57, "invalid": 2}, ...}``.
     """
-    totals = nulled.groupby(["attribute", "reason"], sort=True)["cells"].sum()
+    totals = nulled.groupby([s.ATTRIBUTE, s.REASON], sort=True)[s.CELLS].sum()
     out: dict[str, dict[str, int]] = {}
     for (attribute, reason), cells in totals.items():
         out.setdefault(str(attribute), {})[str(reason)] = int(cells)

@@ -23,8 +23,6 @@ EXACT_DUPLICATE = "exact duplicate source_record_id (first at {file}:{line})"
 # Meta marks leads made with the form testing tool "<test lead: dummy data for ...>".
 TEST_LEAD_MARK = "<test lead"
 
-QUARANTINE_OUTPUT_COLUMNS: list[str] = [c for c in s.QUARANTINE_COLUMNS if c != s.RUN_ID]
-
 # What two copies of a record must share to be the same: every standardised value.
 _CONTENT = [c for c in s.CONTACT_COLUMNS if c not in (s.RECORD_KEY, s.SOURCE_FILE, s.SOURCE_LINE)]
 
@@ -59,26 +57,26 @@ def _duplicates(
     if repeated.empty:
         return reasons
     rows = contacts.loc[repeated, [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.UPDATED_AT]].copy()
-    rows["file"] = contacts.loc[repeated, s.SOURCE_FILE].astype(object).fillna("")
-    rows["line"] = contacts.loc[repeated, s.SOURCE_LINE]
-    rows["recency"] = file_recency(rows[s.SOURCE_SYSTEM], rows["file"], file_times)
+    rows[s.FILE] = contacts.loc[repeated, s.SOURCE_FILE].astype(object).fillna("")
+    rows[s.LINE] = contacts.loc[repeated, s.SOURCE_LINE]
+    rows["recency"] = file_recency(rows[s.SOURCE_SYSTEM], rows[s.FILE], file_times)
     rows["content"] = pd.util.hash_pandas_object(contacts.loc[repeated, _CONTENT], index=False)
     rows["order"] = range(len(rows))  # the input order settles what nothing else does
     rows = rows.sort_values(
-        [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.UPDATED_AT, "recency", "file", "line", "order"],
+        [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.UPDATED_AT, "recency", s.FILE, s.LINE, "order"],
         ascending=[True, True, False, False, True, True, True],
         na_position="last",
         kind="stable",
     )
     group = rows.groupby([s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID], sort=False)
-    kept = group[["file", "line", "content"]].transform("first")
+    kept = group[[s.FILE, s.LINE, "content"]].transform("first")
     first_of_group = ~rows.duplicated([s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID], keep="first")
     dropped = rows.index[~first_of_group.to_numpy()]
     exact = rows.loc[dropped, "content"].to_numpy() == kept.loc[dropped, "content"].to_numpy()
     reasons.loc[dropped] = [
         (EXACT_DUPLICATE if same else DUPLICATE).format(file=f, line=int(n))
         for f, n, same in zip(
-            kept.loc[dropped, "file"], kept.loc[dropped, "line"], exact, strict=True
+            kept.loc[dropped, s.FILE], kept.loc[dropped, s.LINE], exact, strict=True
         )
     ]
     return reasons
@@ -156,9 +154,9 @@ def quarantine_rows(
     return pd.DataFrame(
         {
             s.SOURCE_SYSTEM: records.loc[held, s.SOURCE_SYSTEM].astype(object),
-            "file": records.loc[held, s.SOURCE_FILE].astype(object),
-            "line": contacts.loc[held, s.SOURCE_LINE].astype("int64"),
+            s.FILE: records.loc[held, s.SOURCE_FILE].astype(object),
+            s.LINE: contacts.loc[held, s.SOURCE_LINE].astype("int64"),
             s.RAW: records.loc[held, s.RAW].astype(object),
             s.REASON: reasons[held].astype(object),
         }
-    )[QUARANTINE_OUTPUT_COLUMNS]
+    )[s.STAGE_QUARANTINE_COLUMNS]

@@ -1,8 +1,8 @@
-"""Money, counts, booleans and consent flags as the exports write them."""
+"""Counts, booleans and consent flags as the exports write them (money: ``identity.money``)."""
 
 from __future__ import annotations
 
-import re
+from identity.money import parse_money
 
 TRUE_WORDS: frozenset[str] = frozenset({"true", "t", "1", "yes", "y", "oui"})
 FALSE_WORDS: frozenset[str] = frozenset({"false", "f", "0", "no", "n", "non"})
@@ -20,10 +20,6 @@ CONSENT_WORDS: dict[str, bool | None] = {
 }
 # Salesforce exports HasOptedOutOfEmail; the reader tags it so consent is read inverted.
 OPT_OUT_PREFIX = "optout:"
-
-# Everything but digits, separators and signs: currency symbols and codes, (no-break) spaces.
-_MONEY_NOISE = re.compile(r"[^\d,.\-()]")
-_MONEY_BODY = re.compile(r"^\d[\d,.]*$|^[.,]\d+$")
 
 
 def parse_bool(text: str | None) -> bool | None:
@@ -68,51 +64,6 @@ def parse_consent(text: str | None) -> bool | None:
     return parse_bool(word)
 
 
-def _decimal_point(body: str) -> str | None:
-    """Which of "," and "." is the decimal separator in ``body`` (None: it has none)."""
-    comma, dot = body.rfind(","), body.rfind(".")
-    if comma >= 0 and dot >= 0:
-        return "," if comma > dot else "."
-    if comma >= 0:
-        # "1234,56" is a decimal comma; "1,234" and "1,234,567" group thousands.
-        return "," if body.count(",") == 1 and len(body) - comma - 1 != 3 else None
-    if dot >= 0:
-        # "1.234.567" groups thousands the European way; a single dot is a decimal point.
-        return "." if body.count(".") == 1 else None
-    return None
-
-
-def parse_money(text: str | None) -> float | None:
-    """Read an amount of money.
-
-    Args:
-        text: ``13175.00``, ``$1,234.56``, ``-$0.95``, ``(0.95)``, ``1 234,56``, ``1234,56 €``.
-
-    Returns:
-        The amount (negative when signed or in accounting brackets), or None when missing or
-        not a number.
-
-    Example:
-        >>> parse_money("$1,234.56"), parse_money("1 234,56"), parse_money("-$0.95")
-        (1234.56, 1234.56, -0.95)
-    """
-    if text is None:
-        return None
-    value = _MONEY_NOISE.sub("", text)
-    negative = value.startswith("-") or value.endswith("-") or value.startswith("(")
-    body = value.strip("-()")
-    if not _MONEY_BODY.match(body):
-        return None
-    point = _decimal_point(body)
-    grouping = {",": ".", ".": ",", None: ",."}[point]
-    for mark in grouping:
-        body = body.replace(mark, "")
-    if point is not None:
-        body = body.replace(point, ".")
-    amount = float(body)
-    return -amount if negative else amount
-
-
 def parse_count(text: str | None) -> int | None:
     """Read a non-negative whole count such as an order count: ``12``, ``12.0``, ``1,204``.
 
@@ -120,6 +71,6 @@ def parse_count(text: str | None) -> int | None:
         The count, or None when missing, negative, fractional or not a number.
     """
     amount = parse_money(text)
-    if amount is None or amount < 0 or not amount.is_integer():
+    if amount is None or amount < 0 or amount != amount.to_integral_value():
         return None
     return int(amount)

@@ -1,12 +1,12 @@
 """Speed and scale: the whole job on DuckDB and Spark beside plain Splink, at 10k to 1M records.
 
-``python -m identity.bench.scale [--sizes 10k,100k,1m]`` (what ``make bench`` runs) generates
+``python -m identity_bench.scale [--sizes 10k,100k,1m]`` (what ``make bench`` runs) generates
 demo exports of about that many source records (cached under ``bench_data/``), then runs, each
 in its own subprocess so peak memory covers the process tree including Spark's JVM:
 
 - ``job``: the real Dagster job ``identity_resolution`` (read, GE checks, standardise, link,
-  golden, publish, report) through ``dagster_project.measure`` (a subprocess);
-- ``plain``: the plain Splink script of ``identity.bench.plain_splink`` on the same files.
+  golden, publish, report), run by ``identity_bench.measure``;
+- ``plain``: the plain Splink script of ``identity_bench.plain_splink`` on the same files.
 
 It prints wall time per stage (from the run's event log), peak RSS, records per second, the
 ratio to plain Splink on the same engine and the pairwise F1 against the generator's truth, and
@@ -195,7 +195,7 @@ def ensure_data(label: str, records: int, root: Path = DATA_DIR) -> Path:
     wanted = f"people={people} seed={SEED}"
     if stamp.exists() and stamp.read_text().strip() == wanted:
         return landing
-    from identity.demo import generate
+    from identity_demo import generate
 
     print(f"generating {label}: {people:,} people into {landing} ...", flush=True)
     generate(people, landing, seed=SEED)
@@ -238,10 +238,18 @@ def stages_of(steps: dict[str, float]) -> dict[str, float]:
     return stages
 
 
+def _child_job(landing: Path, engine_kind: str, out: Path) -> int:
+    """Run the Dagster job; write its step times and accuracy to ``out``."""
+    # Imported here: loading Dagster takes seconds the parent and the plain child must not pay.
+    from identity_bench.measure import measure_job
+
+    return measure_job(landing, engine_kind, out)
+
+
 def _child_plain(landing: Path, engine_kind: str, out: Path) -> int:
     """Run the plain Splink script; write stage times and accuracy to ``out``."""
     from identity import engine, evaluate
-    from identity.bench import plain_splink
+    from identity_bench import plain_splink
 
     stages: dict[str, float] = {}
     clock = time.perf_counter()
@@ -276,12 +284,9 @@ def measure(
     m = Measure(label, variant, engine, count_records(landing))
     out = work / f"{label}-{variant}-{engine}.json"
     log = work / f"{label}-{variant}-{engine}.log"
-    # The job runs through Dagster, which the library never imports: dagster_project.measure
-    # runs it and reports per-step times.
-    if variant == "job":
-        command = [sys.executable, "-m", "dagster_project.measure"]
-    else:
-        command = [sys.executable, "-m", "identity.bench.scale", "--child", variant]
+    # Every run is a child of this module, so the wall time and peak memory measured are the
+    # run's own; Dagster and Spark are imported there, never in the measuring process.
+    command = [sys.executable, "-m", "identity_bench.scale", "--child", variant]
     command += ["--engine", engine, "--landing", str(landing), "--out", str(out)]
     print(f"[{label}] {variant} on {engine}: {m.records:,} records ...", flush=True)
     code, m.wall, m.peak_rss, stopped = run_measured(command, log, limits)
@@ -405,7 +410,7 @@ def write_section(text: str, path: Path = BENCHMARKS) -> None:
 
 def section(measures: list[Measure], argv: list[str], started: str, load_before: str) -> str:
     """The markdown written to BENCHMARKS.md."""
-    command = "python -m identity.bench.scale " + " ".join(argv) if argv else "make bench"
+    command = "python -m identity_bench.scale " + " ".join(argv) if argv else "make bench"
     lines = [
         f"Last updated {started} by `{command}` on {machine()}; each row says when it ran.",
         f"Load average before: {load_before}; after: {load()} (other work was sharing the CPUs,",
@@ -426,7 +431,7 @@ def section(measures: list[Measure], argv: list[str], started: str, load_before:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``make bench``."""
-    parser = argparse.ArgumentParser(prog="identity.bench.scale", description=__doc__)
+    parser = argparse.ArgumentParser(prog="identity_bench.scale", description=__doc__)
     parser.add_argument("--sizes", default="10k,100k,1m", help="e.g. 10k,100k (default all)")
     parser.add_argument("--runs", default=",".join(RUNS), help="variant:engine list")
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
@@ -440,11 +445,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--max-rss-gb", type=float, default=Limits().rss / 2**30, help="stop a run above this RSS"
     )
-    parser.add_argument("--child", choices=["plain"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["job", "plain"], help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     parser.add_argument("--landing", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child == "job":
+        return _child_job(args.landing.resolve(), args.engine, args.out)
     if args.child == "plain":
         return _child_plain(args.landing.resolve(), args.engine, args.out)
 

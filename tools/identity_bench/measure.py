@@ -1,13 +1,11 @@
 """Run the job once for the scale benchmark and write its step timings and accuracy as JSON.
 
-``identity.bench.scale`` starts this module in a measured subprocess (``python -m
-dagster_project.measure``), so the library never imports Dagster.
+``identity_bench.scale`` calls ``measure_job`` in the measured subprocess of a ``job`` run
+(``python -m identity_bench.scale --child job``). A tool may use Dagster; the library may not.
 """
 
-import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -30,19 +28,24 @@ def step_seconds(result: Any) -> dict[str, float]:
     return steps
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the job on ``--landing`` with ``--engine`` and write the measurements to ``--out``."""
-    parser = argparse.ArgumentParser(prog="python -m dagster_project.measure")
-    parser.add_argument("--landing", type=Path, required=True)
-    parser.add_argument("--engine", required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args(argv)
-    landing = args.landing.resolve()
+def measure_job(landing: Path, engine: str, out: Path) -> int:
+    """Run the job once in a scratch Dagster home and warehouse and write what it measured.
+
+    Args:
+        landing: The landing folder, with the generator's ``truth.csv``.
+        engine: ``duckdb`` or ``spark``.
+        out: Where the JSON goes: ``ok``, ``run_id``, ``steps`` (seconds per Dagster step),
+            ``run`` (seconds), ``accuracy`` (pairwise, when the run succeeded) and ``scoring``.
+
+    Returns:
+        0 when the run succeeded, else 1.
+    """
+    landing = landing.resolve()
     os.environ["DAGSTER_HOME"] = tempfile.mkdtemp(prefix="bench-dagster-")
     os.environ["DAGSTER_DISABLE_TELEMETRY"] = "1"
     warehouse = Path(tempfile.mkdtemp(prefix="bench-wh-"))
     started = time.perf_counter()
-    ok, run_id, result = run_job(str(landing), str(warehouse), args.engine)
+    ok, run_id, result = run_job(str(landing), str(warehouse), engine)
     payload: dict[str, Any] = {
         "ok": ok,
         "run_id": run_id,
@@ -56,9 +59,5 @@ def main(argv: list[str] | None = None) -> int:
         truth = evaluate.read_truth(landing / "truth.csv")
         payload["accuracy"] = evaluate.score(crosswalk, truth).as_dict()
     payload["scoring"] = time.perf_counter() - clock
-    args.out.write_text(json.dumps(payload))
+    out.write_text(json.dumps(payload))
     return 0 if ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())

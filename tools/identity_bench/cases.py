@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from identity import demo
-from identity.bench import public
+import identity_demo as demo
+from identity_bench import public
 
 # Several seeds at the default noise (the acceptance figure), then cleaner and messier data.
 CASES: tuple[tuple[int, float], ...] = ((7, 1.0), (1, 1.0), (2, 1.0), (3, 1.0), (7, 0.5), (7, 2.0))
@@ -24,7 +24,7 @@ class Case:
     """One data set both methods are scored on.
 
     Attributes:
-        dataset: ``GENERATED`` or a key of ``identity.bench.public.DATASETS``.
+        dataset: ``GENERATED`` or a key of ``identity_bench.public.DATASETS``.
         seed: Generator seed (None for the Febrl data sets).
         noise: Generator noise multiplier (None for the Febrl data sets).
     """

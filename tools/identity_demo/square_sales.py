@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from identity.demo.common import REFERENCE_DATE, random_date
-from identity.demo.ids import token
+from identity_demo.common import REFERENCE_DATE, random_date
+from identity_demo.ids import token
 
 ITEMS_FROM = date(2026, 1, 1)
 ITEMS_UNTIL = REFERENCE_DATE  # exclusive

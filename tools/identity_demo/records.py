@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from identity import schema as s
-from identity.demo import noise as n
-from identity.demo.common import REFERENCE, stream
-from identity.demo.people import Address, Person
-from identity.demo.phones import STYLES, Phone
-from identity.demo.pools import nickname_table
+from identity_demo import noise as n
+from identity_demo.common import REFERENCE, stream
+from identity_demo.people import Address, Person
+from identity_demo.phones import STYLES, Phone
+from identity_demo.pools import nickname_table
 
 SOURCE_COUNT_WEIGHTS = (40, 30, 20, 10)  # people in 1, 2, 3, 4 sources
 SOURCE_WEIGHTS: dict[str, float] = {"crm": 0.32, "ecommerce": 0.30, "pos": 0.24, "social": 0.14}

@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from identity import schema as s
-from identity.demo.common import stream
+from identity_demo.common import stream
 
 TRUTH_FILE = "truth.csv"
 NEW_FILE_PREFIX = "new_"
@@ -429,7 +429,7 @@ def _add_new_people(
     Their files are generated with a seed of their own; ids are checked against the old ones
     (a clash would make two records one), and their true people get ids of their own.
     """
-    from identity.demo import generate  # the package imports this module
+    from identity_demo import generate  # the package imports this module
 
     for attempt in range(20):
         with tempfile.TemporaryDirectory() as scratch:

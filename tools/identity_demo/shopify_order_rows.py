@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from identity.demo.common import REFERENCE, stream
-from identity.demo.ids import NumericIds, token
-from identity.demo.shopify_orders import (
+from identity_demo.common import REFERENCE, stream
+from identity_demo.ids import NumericIds, token
+from identity_demo.shopify_orders import (
     CURRENCIES,
     PRODUCTS,
     TAX_RATES,

@@ -7,11 +7,11 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from identity.demo.common import REFERENCE, SourceOutput, random_datetime, stream, write_rows
-from identity.demo.ids import SalesforceIds
-from identity.demo.phones import Phone, format_phone
-from identity.demo.places import COUNTRY_NAMES
-from identity.demo.records import Record
+from identity_demo.common import REFERENCE, SourceOutput, random_datetime, stream, write_rows
+from identity_demo.ids import SalesforceIds
+from identity_demo.phones import Phone, format_phone
+from identity_demo.places import COUNTRY_NAMES
+from identity_demo.records import Record
 
 DATALOADER_FILE = "contacts_dataloader.csv"
 WEEKLY_FILE = "contacts_weekly_export.csv"

@@ -2,7 +2,7 @@
 
 Real deliveries are rarely four complete sources: a till directory of names and phones, a CRM
 that never captured emails, a lead form asking only for a name and an email, one system alone,
-or no email or phone anywhere. Each variant starts from ``identity.demo.generate`` and rewrites
+or no email or phone anywhere. Each variant starts from ``identity_demo.generate`` and rewrites
 its files in place, each as it was delivered (encoding, byte-order mark, delimiter, quoting,
 line ends and header): vendor exports with a fixed header get the missing values blanked, and a
 Meta lead form that does not ask a question has no column for it. Rows left with nothing a
@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from identity import demo
+import identity_demo as demo
 from identity import schema as s
-from identity.demo import social
-from identity.demo.common import write_rows
 from identity.readers import SPECS
 from identity.readers._files import export_files, is_transaction_export
+from identity_demo import social
+from identity_demo.common import write_rows
 
 # Contact points per source, by export column (Meta: the standard and French form questions).
 EMAIL_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -271,7 +271,7 @@ def _record_id(source: str, text: str) -> str:
 
 
 def derive_variant(name: str, landing: Path) -> Path:
-    """Rewrite a landing written by ``identity.demo.generate`` into a variant, in place.
+    """Rewrite a landing written by ``identity_demo.generate`` into a variant, in place.
 
     Args:
         name: A key of ``VARIANTS``.

@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from identity import schema as s
-from identity.demo import crm, ecommerce, pos, social
-from identity.demo.common import SourceOutput, write_rows
-from identity.demo.evolve import EvolveSummary, evolve
-from identity.demo.people import build_population
-from identity.demo.records import Record, build_records
+from identity_demo import crm, ecommerce, pos, social
+from identity_demo.common import SourceOutput, write_rows
+from identity_demo.evolve import EvolveSummary, evolve
+from identity_demo.people import build_population
+from identity_demo.records import Record, build_records
 
 __all__ = ["EvolveSummary", "GenerateSummary", "evolve", "generate"]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from identity.demo.common import SourceOutput, stream, write_rows
-from identity.demo.ids import NumericIds
-from identity.demo.records import Record
-from identity.demo.shopify_order_rows import ORDERS_HEADER, order_rows
-from identity.demo.shopify_orders import (
+from identity_demo.common import SourceOutput, stream, write_rows
+from identity_demo.ids import NumericIds
+from identity_demo.records import Record
+from identity_demo.shopify_order_rows import ORDERS_HEADER, order_rows
+from identity_demo.shopify_orders import (
     ShopCustomer,
     address_phone,
     draw_orders,

@@ -1,10 +1,10 @@
 """Accuracy: our linkage beside a plain Splink script, on the same native files.
 
-``python -m identity.bench.accuracy`` (what ``make bench-accuracy`` runs) scores two methods on
+``python -m identity_bench.accuracy`` (what ``make bench-accuracy`` runs) scores two methods on
 each data set:
 
-- generated cases: demo exports for several seeds and noise levels (``identity.demo``);
-- public and derived data sets of ``identity.bench.public``: Febrl 1 as a Salesforce export,
+- generated cases: demo exports for several seeds and noise levels (``identity_demo``);
+- public and derived data sets of ``identity_bench.public``: Febrl 1 as a Salesforce export,
   Febrl 2 as a Square directory, and generator variants where sources lack emails, phones or
   addresses, or stand alone.
 
@@ -12,15 +12,15 @@ On each landing folder it runs
 
 - ``ours``: read, standardise and ``identity.linkage.link_and_cluster`` on DuckDB (the library
   functions the Dagster job calls, without publishing tables);
-- ``plain``: the afternoon Splink script of ``identity.bench.plain_splink`` on the same files;
+- ``plain``: the afternoon Splink script of ``identity_bench.plain_splink`` on the same files;
 
 and scores both against the data set's ``truth.csv`` (pairwise and B-cubed). A method that fails
 on a data set is a row with its error, not the end of the benchmark. It prints the table and
 rewrites the accuracy section of BENCHMARKS.md with the command, machine and date.
 
 Examples:
-    python -m identity.bench.accuracy --datasets febrl1 --no-write   # Febrl 1 only
-    python -m identity.bench.accuracy --cases 7:1                    # one generated case
+    python -m identity_bench.accuracy --datasets febrl1 --no-write   # Febrl 1 only
+    python -m identity_bench.accuracy --cases 7:1                    # one generated case
 """
 
 from __future__ import annotations
@@ -43,11 +43,12 @@ import pandas as pd
 
 from identity import engine, evaluate
 from identity import schema as s
-from identity.bench import public
-from identity.bench.cases import CASES, GENERATED, VARIANT_SEED, Case, select_cases
-from identity.bench.plain_splink import read_landing, run_plain_splink
 from identity.linkage import link_and_cluster
-from identity.stages import read_landing_source, standardise_sources
+from identity.readers.landing import read_landing_source
+from identity.standardise.batches import standardise_sources
+from identity_bench import public
+from identity_bench.cases import CASES, GENERATED, VARIANT_SEED, Case, select_cases
+from identity_bench.plain_splink import read_landing, run_plain_splink
 
 logger = logging.getLogger(__name__)
 
@@ -260,7 +261,7 @@ def section(rows: list[Row], command: str, people: int, wall: float) -> str:
     if datasets:
         about = [
             "",
-            "Data sets besides `generated` (`identity.bench.public`; generator variants at seed "
+            "Data sets besides `generated` (`identity_bench.public`; generator variants at seed "
             f"{VARIANT_SEED}, noise 1):",
             "",
             *datasets,
@@ -272,11 +273,11 @@ def section(rows: list[Row], command: str, people: int, wall: float) -> str:
             f"Machine: {machine()}  ",
             f"Date: {when}; whole benchmark {wall / 60:.1f} min (load average at the end {load})",
             "",
-            f"{people:,} generated people per generated data set (`identity.demo.generate`); "
+            f"{people:,} generated people per generated data set (`identity_demo.generate`); "
             "both methods read the same native files and are scored against the data set's "
             "`truth.csv` with `identity.evaluate` (pairwise: pairs of records put in one "
             "customer; B-cubed: per record). Ours is the library's read, standardise and link "
-            "stages on DuckDB; plain Splink is `identity.bench.plain_splink` (Splink's default "
+            "stages on DuckDB; plain Splink is `identity_bench.plain_splink` (Splink's default "
             "comparisons on the columns that hold values, light cleaning). Seconds are each "
             "method's own wall time on a shared machine.",
             *about,
@@ -346,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         argv_text = " ".join(argv if argv is not None else sys.argv[1:])
         command = "make bench-accuracy"
         if argv_text:
-            command = f"python -m identity.bench.accuracy {argv_text}"
+            command = f"python -m identity_bench.accuracy {argv_text}"
         wall = time.perf_counter() - started
         write_section(section(rows, command, args.people, wall))
         print(f"\nwrote the accuracy section of {BENCHMARKS}")

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
-from identity.demo.common import REFERENCE, random_date, random_datetime, stream
-from identity.demo.emails import family_email, new_email, work_email
-from identity.demo.phones import Phone, new_phone
-from identity.demo.places import GB_INWARD_LETTERS, PLACES, Place
-from identity.demo.pools import LOCALE_SHARES, LocalePools, build_pools, pick_first_name
+from identity_demo.common import REFERENCE, random_date, random_datetime, stream
+from identity_demo.emails import family_email, new_email, work_email
+from identity_demo.phones import Phone, new_phone
+from identity_demo.places import GB_INWARD_LETTERS, PLACES, Place
+from identity_demo.pools import LOCALE_SHARES, LocalePools, build_pools, pick_first_name
 
 BORN_FROM = date(1940, 1, 1)
 BORN_UNTIL = date(2006, 12, 31)

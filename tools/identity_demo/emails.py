@@ -8,7 +8,7 @@ from itertools import accumulate
 
 from unidecode import unidecode
 
-from identity.demo.pools import FREE_MAIL, FREE_MAIL_WEIGHTS
+from identity_demo.pools import FREE_MAIL, FREE_MAIL_WEIGHTS
 
 _NOT_LOCAL = re.compile(r"[^a-z0-9-]+")
 

@@ -1,6 +1,6 @@
 """Speed of the golden stage alone, on synthetic standardised contacts and clusters.
 
-``python -m identity.bench.golden [--contacts 1000000]`` builds that many standardised contacts
+``python -m identity_bench.golden [--contacts 1000000]`` builds that many standardised contacts
 (about two per customer, every source, realistic gaps) with their clusters and one order or store
 sale per record, then times ``identity.golden.build_golden`` (survivorship with lineage, ids
 against a previous run holding 90% of the records, rollups, touchpoints) and prints the figures.
@@ -152,7 +152,7 @@ def previous_run(clusters: pd.DataFrame, share: float = 0.9) -> PreviousRun:
 
 def main(argv: list[str] | None = None) -> None:
     """Time ``build_golden`` on synthetic data and print the figures."""
-    parser = argparse.ArgumentParser(prog="python -m identity.bench.golden")
+    parser = argparse.ArgumentParser(prog="python -m identity_bench.golden")
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from identity.demo.common import REFERENCE, SourceOutput, random_datetime, stream, write_rows
-from identity.demo.ids import NumericIds
-from identity.demo.records import SOURCE_START, Record
+from identity_demo.common import REFERENCE, SourceOutput, random_datetime, stream, write_rows
+from identity_demo.ids import NumericIds
+from identity_demo.records import SOURCE_START, Record
 
 FILE_PATTERNS = (r"leads_fb_.*\.csv",)
 FIXED_COLUMNS = [

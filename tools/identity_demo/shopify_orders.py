@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from identity.demo.common import REFERENCE, random_datetime
-from identity.demo.phones import format_phone
-from identity.demo.records import Record
+from identity_demo.common import REFERENCE, random_datetime
+from identity_demo.phones import format_phone
+from identity_demo.records import Record
 
 # (name, sku, price in cents, requires shipping)
 PRODUCTS: tuple[tuple[str, str, int, bool], ...] = (

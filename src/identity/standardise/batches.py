@@ -1,6 +1,8 @@
-"""Glue between stages that is not a stage itself: combining sources and balancing counts.
+"""Every source standardised together, with every row read accounted for.
 
-Each function here is what one Dagster asset calls, so assets stay one call thin.
+Standardisation itself works on one frame of raw records (``identity.standardise``); this
+module combines the sources' batches, adds the readers' quarantine to standardisation's, and
+counts, per file, rows read = rows linked + rows quarantined: the balance every run keeps.
 """
 
 from __future__ import annotations
@@ -8,13 +10,12 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from identity import schema as s
-from identity.readers import SourceBatch, read_source, read_transactions
+from identity.readers import SourceBatch
 from identity.standardise import standardise
 from identity.standardise.nulled import empty_nulled_cells, nulled_summary
 
@@ -59,40 +60,6 @@ class Standardised:
         f = self.files
         bad = f[f["rows_read"] != f["rows_linked"] + f["rows_quarantined"]]
         return [f"{r.source_system}/{r.file}" for r in bad.itertuples()]
-
-
-def read_landing_source(landing: Path, source_system: str) -> SourceBatch:
-    """Read every export of one source from ``<landing>/<source_system>/``.
-
-    No file in the folder stops the run: clutter is skipped (``SourceBatch.skipped``) and a
-    file that is not a readable export is quarantined as a whole (``SourceBatch.unreadable``);
-    both are logged as warnings naming the file, for the asset to show.
-
-    Args:
-        landing: The landing folder.
-        source_system: One of ``schema.SOURCE_SYSTEMS``.
-
-    Returns:
-        The source's batch; per file, ``rows_read`` = records + quarantined rows.
-    """
-    batch = read_source(source_system, Path(landing) / source_system)
-    logger.info(
-        "read %s: %d files, %d records, %d quarantined, %d skipped, %d unreadable",
-        source_system,
-        len(batch.files),
-        len(batch.records),
-        len(batch.quarantine),
-        len(batch.skipped),
-        len(batch.unreadable),
-    )
-    return batch
-
-
-def read_landing_transactions(landing: Path) -> pd.DataFrame:
-    """Read the optional order and store-sale exports of every source."""
-    frames = [read_transactions(system, Path(landing) / system) for system in s.SOURCE_SYSTEMS]
-    frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def _empty_quarantine() -> pd.DataFrame:

@@ -6,12 +6,12 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from identity.demo.common import SourceOutput, stream, write_rows
-from identity.demo.ids import square_id
-from identity.demo.phones import format_phone
-from identity.demo.pools import nickname_table
-from identity.demo.records import Record
-from identity.demo.square_sales import (
+from identity_demo.common import SourceOutput, stream, write_rows
+from identity_demo.ids import square_id
+from identity_demo.phones import format_phone
+from identity_demo.pools import nickname_table
+from identity_demo.records import Record
+from identity_demo.square_sales import (
     ITEMS_FILE,
     ITEMS_HEADER,
     LOCATIONS,

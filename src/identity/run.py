@@ -1,0 +1,616 @@
+"""What a run is: one function per asset of the job, with typed inputs and outputs.
+
+A run reads every source folder of the landing area, checks each export, standardises every
+record, links them into customers, builds the golden records and publishes the tables, then
+writes the analyst report. Each step below is what one Dagster asset calls; the value it returns
+is what the next steps receive (through ``identity.step_store``, whichever way the run was
+started), and nothing is handed over through side files. The quality verdicts are computed
+with the data they judge and travel with it, so the asset checks only report them and the
+report shows exactly what the checks decided.
+
+Values that carry records also have a ``summary()``: counts, quality results and diagnostics,
+no personal data. The report and the checks read summaries only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+from identity import evaluate, step_store
+from identity import publish as pub
+from identity import schema as s
+from identity.golden import GoldenResult, PreviousRun, build_golden
+from identity.golden.volume import DEFAULT_SHRINK_WARN_SHARE, VolumeCheck, baseline, check_volume
+from identity.linkage import LinkageResult, link_and_cluster
+from identity.quality import check_golden_traceable, validate_frame
+from identity.quality.outcomes import ExpectationOutcome, SuiteResult
+from identity.readers import SourceBatch
+from identity.readers.landing import read_landing_source, read_landing_transactions
+from identity.safe_csv import write_csv
+from identity.standardise.batches import (
+    Standardised,
+    quarantine_by_reason,
+    source_summary,
+    standardise_sources,
+)
+
+logger = logging.getLogger(__name__)
+
+# The steps of a run, by the name its result is stored under (the Dagster asset names).
+SOURCE_STEPS = {system: f"{system}_records" for system in s.SOURCE_SYSTEMS}
+TRANSACTIONS_STEP = "transactions"
+CONTACTS_STEP = "standardised_contacts"
+CUSTOMERS_STEP = "customer_clusters"
+GOLDEN_STEP = "golden_records"
+PUBLISH_STEP = "published_tables"
+REPORT_STEP = "quality_report"
+MODEL_FILE = "model.json"
+QUARANTINE_CSV = "quarantine.csv"
+
+Outcome = Literal["published", "blocked", "failed"]
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything a run's steps need to know about where they run.
+
+    Attributes:
+        landing: The folder of exports (``<landing>/<source_system>/``).
+        warehouse: The folder of tables, reports and run files.
+        run_id: This run.
+        engine: ``spark`` or ``duckdb`` (where linkage runs).
+        default_region: Phone region when a record's country is unknown.
+        full_refresh: Ignore the previous run's ids (new ids never reuse old ones).
+        shrink_warn_share: A source this much smaller than last time is warned about.
+        truth: ``truth.csv`` from ``identity generate``: the report then scores the run.
+    """
+
+    landing: Path
+    warehouse: Path
+    run_id: str
+    engine: str = "duckdb"
+    default_region: str = "US"
+    full_refresh: bool = False
+    shrink_warn_share: float = DEFAULT_SHRINK_WARN_SHARE
+    truth: Path | None = None
+
+    @property
+    def folder(self) -> Path:
+        """``<warehouse>/runs/<run_id>/``."""
+        return step_store.run_folder(self.warehouse, self.run_id)
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceSummary:
+    """What one source folder yielded, without its records.
+
+    Attributes:
+        source_system: The source.
+        files: Per file read: ``file``, ``rows_read``, ``rows_quarantined``.
+        records: Rows the reader passed on.
+        skipped: Clutter not read: ``file``, ``reason``.
+        unreadable: Files quarantined whole: ``file``, ``line``, ``column``, ``message``.
+        quality: The raw export suite's verdict.
+    """
+
+    source_system: str
+    files: list[dict[str, Any]]
+    records: int
+    skipped: list[dict[str, Any]]
+    unreadable: list[dict[str, Any]]
+    quality: SuiteResult
+
+    @property
+    def rows_read(self) -> int:
+        """Rows read from every file of the source."""
+        return sum(int(f["rows_read"]) for f in self.files)
+
+
+@dataclass
+class SourceRead:
+    """A source asset's value: what its folder yielded and the raw suite's verdict on it."""
+
+    batch: SourceBatch
+    quality: SuiteResult
+
+    def summary(self) -> SourceSummary:
+        """Counts, files and the verdict, no records."""
+        batch = self.batch
+        return SourceSummary(
+            source_system=batch.source_system,
+            files=_records(batch.files),
+            records=len(batch.records),
+            skipped=_records(batch.skipped),
+            unreadable=_records(batch.unreadable),
+            quality=self.quality,
+        )
+
+
+def read_source(settings: RunSettings, source_system: str) -> SourceRead:
+    """Read every export of one source and check it against its raw suite.
+
+    Args:
+        settings: The run.
+        source_system: One of ``schema.SOURCE_SYSTEMS``.
+
+    Returns:
+        The batch and its suite result (blocking failures stop the run at the asset check).
+
+    Raises:
+        identity.readers.SourceFormatError: A file cannot be read as this source's export at
+            all in a way that must stop the run (the message names file, line and column).
+    """
+    batch = read_landing_source(settings.landing, source_system)
+    quality = validate_frame(batch.records, f"{source_system}_raw", source_system)
+    return SourceRead(batch=batch, quality=quality)
+
+
+@dataclass
+class TransactionsSummary:
+    """The orders and store sales read, counted per source."""
+
+    rows: int
+    by_source: dict[str, int]
+
+
+@dataclass
+class Transactions:
+    """Shopify orders and Square item sales, one row per order or store transaction."""
+
+    frame: pd.DataFrame
+
+    def summary(self) -> TransactionsSummary:
+        """Rows per source."""
+        counts = self.frame.groupby(s.SOURCE_SYSTEM).size() if len(self.frame) else {}
+        return TransactionsSummary(
+            rows=len(self.frame), by_source={str(k): int(v) for k, v in dict(counts).items()}
+        )
+
+
+def read_transactions(settings: RunSettings) -> Transactions:
+    """Read the optional order and store-sale exports of every source."""
+    return Transactions(frame=read_landing_transactions(settings.landing))
+
+
+# --- standardisation ----------------------------------------------------------------------
+
+
+@dataclass
+class ContactsSummary:
+    """The balance and verdicts of standardisation, without records.
+
+    Attributes:
+        sources: Per source: its files and rows read, linked and quarantined.
+        quarantine_by_reason: Source -> reason category -> rows.
+        nulled_cells: Attribute -> reason -> cells nulled (placeholders, damaged text).
+        unbalanced_files: Files whose rows do not add up (``source/file``); empty when fine.
+        quality: The contacts suite's verdict.
+        volume: One verdict per source on its volume against the last published run.
+    """
+
+    sources: dict[str, dict[str, Any]]
+    quarantine_by_reason: dict[str, dict[str, int]]
+    nulled_cells: dict[str, dict[str, int]]
+    unbalanced_files: list[str]
+    quality: SuiteResult
+    volume: dict[str, VolumeCheck]
+
+    @property
+    def contacts(self) -> int:
+        """Usable contacts: rows linked over every source."""
+        return sum(int(v["rows_linked"]) for v in self.sources.values())
+
+
+@dataclass
+class Contacts:
+    """The standardised contacts asset's value.
+
+    Attributes:
+        standardised: Contacts, quarantine and per-file counts.
+        quality: The contacts suite's verdict.
+        volume: Per source, whether it kept its volume since the last published run.
+    """
+
+    standardised: Standardised
+    quality: SuiteResult
+    volume: dict[str, VolumeCheck] = field(default_factory=dict)
+
+    def summary(self) -> ContactsSummary:
+        """Balance, quarantine reasons, nulled cells and verdicts."""
+        standardised = self.standardised
+        return ContactsSummary(
+            sources=source_summary(standardised.files),
+            quarantine_by_reason=quarantine_by_reason(standardised.quarantine),
+            nulled_cells=standardised.nulled_summary(),
+            unbalanced_files=standardised.unbalanced_files(),
+            quality=self.quality,
+            volume=self.volume,
+        )
+
+
+def standardise(settings: RunSettings, sources: list[SourceRead]) -> Contacts:
+    """Standardise every source's records together, account for every row, check the result.
+
+    Args:
+        settings: The run.
+        sources: One read per source system.
+
+    Returns:
+        The contacts with their quarantine, balance and verdicts.
+    """
+    standardised = standardise_sources([read.batch for read in sources], settings.default_region)
+    quality = validate_frame(standardised.contacts, "contacts", "contacts")
+    last = baseline(settings.warehouse)
+    files = standardised.files
+    volume = {
+        system: check_volume(
+            system,
+            int(files.loc[files[s.SOURCE_SYSTEM] == system, "rows_read"].sum()),
+            last,
+            settings.shrink_warn_share,
+        )
+        for system in s.SOURCE_SYSTEMS
+    }
+    return Contacts(standardised=standardised, quality=quality, volume=volume)
+
+
+# --- linkage ------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkageSummary:
+    """What linkage found and how, without records.
+
+    Attributes:
+        records: Records placed in a customer.
+        customers: Customers found.
+        largest_cluster: Records in the largest customer.
+        oversized_split: Customers over the size limit that were split.
+        diagnostics: Model parameters, histograms, cluster sizes, blocking counts, waterfalls
+            (record keys and weights, no values), the data profile and the model design.
+        model_path: Where the trained model was saved.
+    """
+
+    records: int
+    customers: int
+    largest_cluster: int
+    oversized_split: int
+    diagnostics: dict[str, Any]
+    model_path: Path
+
+
+@dataclass
+class Customers:
+    """The customer clusters asset's value: the partition and the model that made it."""
+
+    linkage: LinkageResult
+    model_path: Path
+
+    def summary(self) -> LinkageSummary:
+        """Counts and diagnostics."""
+        linkage = self.linkage
+        return LinkageSummary(
+            records=linkage.records,
+            customers=linkage.customers,
+            largest_cluster=linkage.largest_cluster,
+            oversized_split=len(linkage.oversized),
+            diagnostics=linkage.diagnostics,
+            model_path=self.model_path,
+        )
+
+
+def link(settings: RunSettings, contacts: Contacts, db_api: Any) -> Customers:
+    """Link the contacts into customers and keep the trained model with the run.
+
+    Args:
+        settings: The run.
+        contacts: From ``standardise``.
+        db_api: The engine's Splink backend (``identity.engine.backend``).
+
+    Returns:
+        The partition, with the path of ``runs/<run_id>/model.json`` (for people to read; no
+        later step reads it back).
+    """
+    result = link_and_cluster(contacts.standardised.contacts, db_api)
+    model_path = step_store.write_json(settings.folder / MODEL_FILE, result.model)
+    return Customers(linkage=result, model_path=model_path)
+
+
+# --- golden records -----------------------------------------------------------------------
+
+
+@dataclass
+class GoldenSummary:
+    """The golden stage's counts and verdicts.
+
+    Attributes:
+        customers: Golden rows.
+        crosswalk_rows: Source records mapped to a customer.
+        touchpoints: Dated interactions.
+        kept_ids: Customers that kept their id from the last run.
+        changes: ``change_type`` -> customers (new, merged, split, retired, revived).
+        quality: The golden table suite's verdict.
+        traceable: Whether every golden row has records and every record a golden row.
+        accuracy: Pairwise precision, recall and F1 against ``truth.csv``, when given.
+    """
+
+    customers: int
+    crosswalk_rows: int
+    touchpoints: int
+    kept_ids: int
+    changes: dict[str, int]
+    quality: SuiteResult
+    traceable: ExpectationOutcome
+    accuracy: dict[str, Any] | None = None
+
+
+@dataclass
+class Golden:
+    """The golden records asset's value: the tables to publish and their verdicts."""
+
+    result: GoldenResult
+    quality: SuiteResult
+    traceable: ExpectationOutcome
+    accuracy: dict[str, Any] | None = None
+
+    def summary(self) -> GoldenSummary:
+        """Counts, id changes and verdicts."""
+        result = self.result
+        changes = result.changes["change_type"].value_counts()
+        return GoldenSummary(
+            customers=result.customers,
+            crosswalk_rows=len(result.crosswalk),
+            touchpoints=len(result.touchpoints),
+            kept_ids=result.kept_ids,
+            changes={str(k): int(v) for k, v in sorted(changes.items())},
+            quality=self.quality,
+            traceable=self.traceable,
+            accuracy=self.accuracy,
+        )
+
+
+def previous_run(warehouse: Path, full_refresh: bool = False) -> PreviousRun:
+    """What the last published run left: its crosswalk, the ids ever issued, first-seen dates.
+
+    With ``full_refresh`` the previous crosswalk is ignored (every customer gets a new id) but
+    the ids already issued are still avoided.
+    """
+    crosswalk = pub.previous_crosswalk(warehouse)
+    if full_refresh:
+        empty = PreviousRun.empty()
+        empty.issued = pub.issued_ids(warehouse) | set(crosswalk[s.CUSTOMER_ID])
+        return empty
+    if crosswalk.empty:
+        return PreviousRun.empty()
+    return PreviousRun(
+        crosswalk=crosswalk, issued=pub.issued_ids(warehouse), first_seen=pub.first_seen(warehouse)
+    )
+
+
+def golden(
+    settings: RunSettings, contacts: Contacts, customers: Customers, transactions: Transactions
+) -> Golden:
+    """Build this run's golden tables against the last published run, and check them.
+
+    Args:
+        settings: The run.
+        contacts: From ``standardise``.
+        customers: From ``link``.
+        transactions: From ``read_transactions``.
+
+    Returns:
+        The tables, not yet published, with their verdicts (and accuracy when truth is given).
+    """
+    previous = previous_run(settings.warehouse, settings.full_refresh)
+    result = build_golden(
+        contacts.standardised.contacts,
+        customers.linkage.clusters,
+        previous,
+        settings.run_id,
+        transactions.frame,
+    )
+    accuracy = None
+    if settings.truth is not None:
+        truth = evaluate.read_truth(settings.truth)
+        accuracy = evaluate.score(customers.linkage.clusters, truth).as_dict()
+    return Golden(
+        result=result,
+        quality=validate_frame(result.golden, "golden_customers", "golden"),
+        traceable=check_golden_traceable(result.golden, result.crosswalk),
+        accuracy=accuracy,
+    )
+
+
+# --- publication --------------------------------------------------------------------------
+
+
+@dataclass
+class Publication:
+    """What a run published: the Delta version of every table and where analysts look.
+
+    Attributes:
+        versions: Table name -> Delta version, as the manifest records them.
+        manifest: ``<warehouse>/_published.json``.
+        quarantine_csv: This run's quarantined rows for a spreadsheet.
+    """
+
+    versions: dict[str, int]
+    manifest: Path
+    quarantine_csv: Path
+
+
+def quarantine_table(standardised: Standardised, run_id: str) -> pd.DataFrame:
+    """The quarantine rows of this run with the published columns."""
+    table = standardised.quarantine.copy()
+    table[s.RUN_ID] = run_id
+    return table[s.QUARANTINE_COLUMNS]
+
+
+def publish(settings: RunSettings, contacts: Contacts, golden: Golden) -> Publication:
+    """Publish every table of this run as Delta tables, then the manifest that makes it current.
+
+    A run that fails or is killed before the manifest is replaced publishes nothing (see
+    ``identity.publish``). Also writes ``runs/<run_id>/quarantine.csv`` for analysts, formula
+    prefixes neutralised (``identity.safe_csv``).
+
+    Returns:
+        The versions published.
+    """
+    warehouse, run_id = settings.warehouse, settings.run_id
+    quarantine = quarantine_table(contacts.standardised, run_id)
+    result = golden.result
+    versions = pub.publish(
+        warehouse,
+        {
+            pub.QUARANTINE: quarantine,
+            pub.TOUCHPOINTS: result.touchpoints,
+            pub.CHANGES: result.changes.assign(changed_at=datetime.now(UTC)),
+            pub.GOLDEN: result.golden,
+            pub.CROSSWALK: result.crosswalk,
+        },
+        run_id,
+        rows_read={
+            system: int(values["rows_read"])
+            for system, values in source_summary(contacts.standardised.files).items()
+        },
+    )
+    csv = settings.folder / QUARANTINE_CSV
+    write_csv(quarantine, csv)
+    return Publication(versions=versions, manifest=pub.manifest_path(warehouse), quarantine_csv=csv)
+
+
+# --- the report ---------------------------------------------------------------------------
+
+
+@dataclass
+class RunResults:
+    """What a run's steps produced, as the report shows it; a step that never ran is None."""
+
+    sources: list[SourceSummary] = field(default_factory=list)
+    transactions: TransactionsSummary | None = None
+    contacts: ContactsSummary | None = None
+    customers: LinkageSummary | None = None
+    golden: GoldenSummary | None = None
+    publication: Publication | None = None
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def quality(self) -> list[SuiteResult]:
+        """Every suite result of the run, in the order the run checked them."""
+        results = [source.quality for source in self.sources]
+        if self.contacts is not None:
+            results += [self.contacts.quality, *(v.result for v in self.contacts.volume.values())]
+        if self.golden is not None:
+            results.append(self.golden.quality)
+        return results
+
+    @property
+    def outcome(self) -> Outcome:
+        """``published``, ``blocked`` (a blocking check failed) or ``failed``."""
+        if self.publication is not None:
+            return "published"
+        blocked = any(result.blocking_failures for result in self.quality)
+        blocked = blocked or bool(self.contacts and self.contacts.unbalanced_files)
+        blocked = blocked or bool(self.golden and not self.golden.traceable.success)
+        return "blocked" if blocked else "failed"
+
+
+def stored_results(settings: RunSettings, failures: list[str] | None = None) -> RunResults:
+    """The summaries this run's steps stored, for the report of a run that stopped early.
+
+    Args:
+        settings: The run.
+        failures: One line per failed step, as the orchestrator reported them.
+
+    Returns:
+        Whatever the steps that ran left in ``runs/<run_id>/steps/``.
+    """
+    folder = step_store.steps_folder(settings.warehouse, settings.run_id)
+
+    def summary(name: str) -> Any:
+        path = folder / name
+        if not (path / step_store.SUMMARY_FILE).exists() and not step_store.stored(path):
+            return None
+        if (path / step_store.SUMMARY_FILE).exists():
+            return step_store.load_summary(path)
+        return step_store.load(path)
+
+    sources = [summary(name) for name in SOURCE_STEPS.values()]
+    return RunResults(
+        sources=[source for source in sources if source is not None],
+        transactions=summary(TRANSACTIONS_STEP),
+        contacts=summary(CONTACTS_STEP),
+        customers=summary(CUSTOMERS_STEP),
+        golden=summary(GOLDEN_STEP),
+        publication=summary(PUBLISH_STEP),
+        failures=list(failures or []),
+    )
+
+
+def report(settings: RunSettings, results: RunResults) -> Path:
+    """Write the analyst report of this run and refresh the index of all runs.
+
+    Works for runs that stopped early too: sections a run never reached are empty, and the
+    page says whether the run was published, blocked by a check, or failed.
+
+    Returns:
+        The path of ``reports/index.html``.
+    """
+    from identity.report import RunReport, write_run_report
+
+    contacts = results.contacts
+    sources = contacts.sources if contacts is not None else _sources_before_balance(results)
+    linkage: dict[str, Any] = dict(results.customers.diagnostics) if results.customers else {}
+    golden = results.golden
+    if golden is not None:
+        linkage.setdefault("customers", golden.customers)
+        if golden.accuracy:
+            linkage["pairwise"] = golden.accuracy
+    churn = golden.changes if golden is not None else {}
+    run_report = RunReport(
+        run_id=settings.run_id,
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        engine=settings.engine,
+        outcome=results.outcome,
+        failures=results.failures,
+        sources=sources,
+        quality=[result.to_dict() for result in results.quality],
+        quarantine_by_reason=contacts.quarantine_by_reason if contacts is not None else {},
+        linkage=linkage,
+        id_churn={
+            **{k: int(churn.get(k, 0)) for k in ("new", "merged", "split", "retired", "revived")},
+            "kept": golden.kept_ids if golden is not None else 0,
+        },
+    )
+    return write_run_report(run_report, settings.warehouse / "reports")
+
+
+def _sources_before_balance(results: RunResults) -> dict[str, dict[str, Any]]:
+    """Per source, rows read and quarantined by the readers (standardisation never ran)."""
+    out: dict[str, dict[str, Any]] = {}
+    for source in results.sources:
+        files = [{**f, "rows_linked": 0} for f in source.files]
+        out[source.source_system] = {
+            "files": files,
+            "rows_read": source.rows_read,
+            "rows_linked": 0,
+            "rows_quarantined": sum(int(f.get("rows_quarantined", 0)) for f in source.files),
+        }
+    return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A small frame (files, skipped, unreadable) as JSON-ready rows."""
+    return [
+        {str(k): (None if pd.isna(v) else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
