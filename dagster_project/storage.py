@@ -140,7 +140,7 @@ def report_stopped_run(settings: run.RunSettings, instance: dg.DagsterInstance) 
             },
         )
     )
-    logger.warning("run %s was %s; its report is %s", settings.run_id, results.outcome, index)
+    logger.warning("run %s stopped (%s); its report is %s", settings.run_id, results.outcome, index)
     return index
 
 

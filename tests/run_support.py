@@ -6,9 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from identity import run as spine
 from identity import step_store
+from identity.quality.outcomes import ExpectationOutcome, SuiteResult
+from identity.readers import SourceBatch
 from identity.report.model import RUNS_FOLDER, run_file_stem
+from identity.run import SourceRead
 
 
 def run_record(warehouse: Path, run_id: str) -> dict[str, Any]:
@@ -41,3 +46,32 @@ def model_json(warehouse: Path, run_id: str) -> dict[str, Any]:
 def quarantine_csv(warehouse: Path, run_id: str) -> Path:
     """The quarantine CSV a run wrote for analysts."""
     return step_store.run_folder(warehouse, run_id) / spine.QUARANTINE_CSV
+
+
+def suite_outcome(success: bool) -> ExpectationOutcome:
+    """One blocking not-null outcome of the crm raw suite, passed or failed."""
+    return ExpectationOutcome(
+        suite="crm_raw",
+        expectation_type="expect_column_values_to_not_be_null",
+        column="Id",
+        kwargs={"column": "Id", "mostly": 0.95},
+        blocking=True,
+        success=success,
+        element_count=3,
+        unexpected_count=0 if success else 1,
+        unexpected_percent=0.0 if success else 33.3,
+        examples=[] if success else ["0*****"],
+        why="every contact needs its id",
+    )
+
+
+def source_read(records: pd.DataFrame) -> SourceRead:
+    """A crm read of ``records`` from one file, with a failed raw-suite verdict."""
+    files = pd.DataFrame({"file": ["a.csv"], "rows_read": [3], "rows_quarantined": [0]})
+    batch = SourceBatch(
+        source_system="crm",
+        records=records,
+        quarantine=pd.DataFrame(columns=["source_system", "file", "line", "raw", "reason"]),
+        files=files,
+    )
+    return SourceRead(batch=batch, quality=SuiteResult("crm_raw", "crm", [suite_outcome(False)]))
