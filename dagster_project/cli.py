@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
@@ -17,42 +17,95 @@ QUIET_LOGGERS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 DEBUG_LOGGERS = {"loggers": {"console": {"config": {"log_level": "DEBUG"}}}}
 
 
+DESCRIPTION = (
+    "Customer identity resolution: read the native exports in a landing folder, check them, "
+    "link them into customers and publish the golden customer table."
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argparse, with a usage mistake said in two lines rather than the whole usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message}\nsee `{self.prog} --help`\n")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="identity", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="materialise the identity_resolution job in-process")
+    env = os.environ
+    parser = _Parser(prog="identity", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser(
+        "run",
+        help="run the identity_resolution Dagster job in this process",
+        description="Run the identity_resolution job (the same job the Dagster UI runs) in this "
+        "process; prints a one-line summary, exits 1 when the run fails and 2 on a usage error.",
+    )
     run.add_argument(
         "--landing",
-        default=os.environ.get("IDENTITY_LANDING_DIR", "landing"),
-        help="folder of exports (default: $IDENTITY_LANDING_DIR, else landing)",
+        default=env.get("IDENTITY_LANDING_DIR", "landing"),
+        metavar="DIR",
+        help="folder of exports, in crm/, ecommerce/, pos/ and social/ "
+        "(default: $IDENTITY_LANDING_DIR, else ./landing; now %(default)s)",
     )
     run.add_argument(
         "--warehouse",
-        default=os.environ.get("IDENTITY_WAREHOUSE_DIR", "warehouse"),
-        help="folder of tables, reports and run files; one run at a time holds it "
-        "(default: $IDENTITY_WAREHOUSE_DIR, else warehouse; a busy warehouse is waited for "
-        "$IDENTITY_LOCK_WAIT_SECONDS, default 0: refused)",
+        default=env.get("IDENTITY_WAREHOUSE_DIR", "warehouse"),
+        metavar="DIR",
+        help="folder of the Delta tables, reports and run files; one run at a time holds it, "
+        "and a busy one is waited for $IDENTITY_LOCK_WAIT_SECONDS (default 0: refused) "
+        "(default: $IDENTITY_WAREHOUSE_DIR, else ./warehouse; now %(default)s)",
     )
     run.add_argument(
         "--engine",
-        choices=["spark", "duckdb"],
-        default=os.environ.get("IDENTITY_ENGINE", "spark"),
-        help="where linkage runs (default: $IDENTITY_ENGINE, else spark)",
+        default=env.get("IDENTITY_ENGINE", "spark"),
+        metavar="{spark,duckdb}",
+        help="where linkage runs: spark (local[*] unless $IDENTITY_SPARK_MASTER says otherwise) "
+        "or duckdb on this machine (default: $IDENTITY_ENGINE, else spark; now %(default)s)",
     )
     run.add_argument(
         "--full-refresh",
         action="store_true",
         help="ignore the previous run: mint customer ids afresh (the change log keeps history)",
     )
-    run.add_argument("--truth", type=Path, help="truth.csv from `identity generate`: score it")
     run.add_argument(
-        "--debug", action="store_true", help="show Dagster's log, stack traces included"
+        "--truth",
+        type=Path,
+        metavar="CSV",
+        help="truth.csv written by `identity generate`: the report and summary score the run "
+        "against it (default: none)",
     )
-    gen = sub.add_parser("generate", help="write demo exports in the four native formats")
-    gen.add_argument("--people", type=int, default=5000)
-    gen.add_argument("--out", type=Path, default=Path("landing"))
-    gen.add_argument("--seed", type=int, default=42)
-    gen.add_argument("--noise", type=float, default=1.0)
+    run.add_argument("--debug", action="store_true", help="show Dagster's log and stack traces")
+    gen = sub.add_parser(
+        "generate",
+        help="write demo exports in the four native formats, with truth.csv",
+        description="Write demo exports of made-up people in the Salesforce, Shopify, Square "
+        "and Meta formats, with truth.csv saying which records are the same person.",
+    )
+    gen.add_argument(
+        "--people", type=_positive, default=5000, help="people to make up (default: %(default)s)"
+    )
+    gen.add_argument(
+        "--out",
+        type=Path,
+        default=Path("landing"),
+        metavar="DIR",
+        help="landing folder to write (default: %(default)s)",
+    )
+    gen.add_argument("--seed", type=int, default=42, help="random seed (default: %(default)s)")
+    gen.add_argument(
+        "--noise",
+        type=float,
+        default=1.0,
+        help="how messy the records are, 0 = clean (default: %(default)s)",
+    )
+    gen.add_argument("--debug", action="store_true", help="show stack traces")
     return parser
 
 
@@ -160,15 +213,25 @@ def _summary(warehouse: Path, run_id: str, engine: str) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     from dagster_project.resources import resources_from_env
-    from identity.engine import EngineUnavailableError, require_engine
+    from identity.engine import EngineUnavailableError, check_engine, require_engine
     from identity.lock import WarehouseLockError, warehouse_lock
+    from identity.preflight import UserInputError, check_landing, check_warehouse
 
     warehouse = Path(args.warehouse).resolve()
+    try:
+        engine_kind = check_engine(args.engine)
+        checked = check_landing(Path(args.landing))
+        check_warehouse(warehouse)
+    except (UserInputError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for note in checked.notes:
+        print(f"warning: {note}", file=sys.stderr)
     try:
         resources = resources_from_env(
             args.landing,
             str(warehouse),
-            args.engine,
+            engine_kind,
             args.full_refresh,
             str(args.truth) if args.truth else None,
         )
@@ -178,17 +241,17 @@ def _run(args: argparse.Namespace) -> int:
     lock = resources["warehouse_lock"]
     try:
         # Before the lock, which creates the warehouse folder: a run that cannot start leaves none.
-        require_engine(args.engine, resources["linkage_engine"].spark_master)
+        require_engine(engine_kind, resources["linkage_engine"].spark_master)
         # Held until the failure report is written too: it goes into the warehouse as well.
         with warehouse_lock(warehouse, wait_seconds=lock.wait_seconds):
-            ok, run_id, result = _execute(resources, args.engine, args.debug)
+            ok, run_id, result = _execute(resources, engine_kind, args.debug)
             if not ok:
                 print(_failed(warehouse, run_id, result), file=sys.stderr)
                 return 1
     except (EngineUnavailableError, WarehouseLockError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(_summary(warehouse, run_id, args.engine))
+    print(_summary(warehouse, run_id, engine_kind))
     return 0
 
 
@@ -214,9 +277,18 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``identity`` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
-    if args.command == "generate":
-        return _generate(args)
-    return _run(args)
+    command = _generate if args.command == "generate" else _run
+    try:
+        return command(args)
+    except Exception as error:  # the last resort: one line, the traceback only on --debug
+        if args.debug:
+            raise
+        print(
+            f"error: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            " (run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

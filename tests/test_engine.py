@@ -10,7 +10,7 @@ from dagster_project.cli import main
 from identity import engine
 
 
-def test_missing_java_says_how_to_install_it_and_mentions_duckdb(monkeypatch, capsys):
+def test_missing_java_says_how_to_install_it_and_mentions_duckdb(monkeypatch, capsys, tmp_path):
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(engine.EngineUnavailableError) as error:
@@ -20,8 +20,14 @@ def test_missing_java_says_how_to_install_it_and_mentions_duckdb(monkeypatch, ca
     assert "apt-get install openjdk-17-jre-headless" in message
     assert "IDENTITY_ENGINE=duckdb" in message
 
-    assert main(["run", "--landing", "nowhere", "--warehouse", "nowhere", "--engine", "spark"]) == 2
+    landing = tmp_path / "landing"
+    (landing / "crm").mkdir(parents=True)
+    (landing / "crm" / "contacts.csv").write_text("Id,LastName\n0031,Smith\n", encoding="utf-8")
+    warehouse = tmp_path / "warehouse"
+    assert main(["run", "--landing", str(landing), "--warehouse", str(warehouse)]
+                + ["--engine", "spark"]) == 2  # fmt: skip
     assert "IDENTITY_ENGINE=duckdb" in capsys.readouterr().err
+    assert not warehouse.exists()
 
 
 def test_spark_connect_needs_no_local_java(monkeypatch):

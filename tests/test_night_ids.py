@@ -20,7 +20,7 @@ from id_support import clusters, previous
 from identity import publish as pub
 from identity import schema as s
 from identity.golden import retired
-from identity.golden.ids import CHANGE_COLUMNS, RETIRED, assign_ids
+from identity.golden.ids import assign_ids
 from identity.golden.volume import Baseline, check_share, check_volume
 
 
@@ -45,8 +45,8 @@ EMPTY = previous()
 
 def with_retired(live: pd.DataFrame, **gone: list[str]) -> pd.DataFrame:
     """A previous crosswalk as ``publish.previous_crosswalk`` gives it: live rows, then retired."""
-    old = previous(**gone).assign(**{RETIRED: True})
-    return pd.concat([live.assign(**{RETIRED: False}), old], ignore_index=True)
+    old = previous(**gone).assign(**{s.RETIRED: True})
+    return pd.concat([live.assign(**{s.RETIRED: False}), old], ignore_index=True)
 
 
 def test_a_retired_customer_whose_records_return_gets_its_id_back() -> None:
@@ -159,7 +159,7 @@ def _run_tables(run: str, records: dict[str, str], log: list[tuple[str, str]]) -
 
 def _flagged(warehouse: Path) -> dict[str, tuple[str, bool]]:
     frame = pub.previous_crosswalk(warehouse)
-    return {r.record_key: (r.customer_id, bool(getattr(r, RETIRED))) for r in frame.itertuples()}
+    return {r.record_key: (r.customer_id, bool(getattr(r, s.RETIRED))) for r in frame.itertuples()}
 
 
 def test_publication_keeps_the_records_of_retired_customers_until_they_revive(
@@ -291,7 +291,7 @@ def test_customers_retired_by_an_empty_export_get_their_ids_back(three_nights: d
     assert "new" not in set(back["changes"]["change_type"])
     # The change log holds ids and counts only (no personal data), revivals included.
     log = pub.read_table(three_nights["warehouse"], pub.CHANGES)
-    assert set(log.columns) == {*CHANGE_COLUMNS, "changed_at"}
+    assert set(log.columns) == {*s.CHANGE_COLUMNS, s.CHANGED_AT}
 
 
 @pytest.mark.slow
@@ -323,4 +323,4 @@ def test_every_table_and_the_state_are_at_the_manifest_after_three_nights(
     for table, version in {**manifest["tables"], **manifest["state"]}.items():
         assert DeltaTable(str(pub.table_path(warehouse, table))).version() == version, table
     # Everyone came back: no retired records are left.
-    assert pub.previous_crosswalk(warehouse)[RETIRED].sum() == 0
+    assert pub.previous_crosswalk(warehouse)[s.RETIRED].sum() == 0

@@ -63,7 +63,9 @@ def check_engine(kind: str) -> EngineKind:
         ValueError: For any other name.
     """
     if kind not in ENGINES:
-        raise ValueError(f"unknown engine {kind!r}: choose one of {', '.join(ENGINES)}")
+        raise ValueError(
+            f"unknown engine {kind!r}: choose {' or '.join(ENGINES)} (--engine or IDENTITY_ENGINE)"
+        )
     return kind  # type: ignore[return-value]
 
 

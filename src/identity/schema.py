@@ -153,7 +153,6 @@ CROSSWALK_SCHEMA = pa.schema(
         (RUN_ID, pa.string()),
     ]
 )
-
 CROSSWALK_COLUMNS: list[str] = CROSSWALK_SCHEMA.names
 # Records of retired customers, kept so that their ids can come back (``golden.retired``).
 RETIRED_RECORD_COLUMNS: list[str] = [SOURCE_SYSTEM, SOURCE_RECORD_ID, CUSTOMER_ID, RUN_ID]
@@ -212,6 +211,7 @@ CHANGE_TYPE = "change_type"
 RELATED_CUSTOMER_ID = "related_customer_id"
 RECORD_COUNT = "record_count"
 CHANGE_COLUMNS: list[str] = [RUN_ID, CHANGE_TYPE, CUSTOMER_ID, RELATED_CUSTOMER_ID, RECORD_COUNT]
+CHANGED_AT = "changed_at"  # added to CHANGE_COLUMNS when the changes are published
 
 # ``golden_customers``: the surviving attributes, then lineage and cross-channel rollups.
 GOLDEN_ATTRIBUTES: list[str] = [

@@ -23,9 +23,6 @@ from identity import schema as s
 from identity.golden._order import order_rows
 
 ID_PREFIX = "cus_"
-# Still importable from here, where they used to live; they are spelled in ``identity.schema``.
-CHANGE_COLUMNS = s.CHANGE_COLUMNS
-RETIRED = s.RETIRED
 
 
 @dataclass
