@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from run_support import model_json, run_sources
+from run_support import model_json, run_record, run_sources
 
 from dagster_project.cli import run_job
 from dagster_project.failures import failure_message
@@ -91,6 +91,31 @@ def test_model_and_report_are_saved_with_the_run(duckdb_run):
     assert len(model["comparisons"]) == 5
     index = (warehouse / "reports" / "index.html").read_text("utf-8")
     assert run_id in index
+
+
+def _explains(pair: dict) -> bool:
+    """A link is explained when its terms add up to its weight and more than the prior speaks."""
+    terms = pair["terms"]
+    total = sum(term["weight"] for term in terms)
+    speaking = [t for t in terms if t["comparison"] != "prior" and abs(t["weight"]) > 1e-9]
+    return abs(total - pair["match_weight"]) < 1e-6 and bool(speaking)
+
+
+def test_every_sample_link_is_explained_by_its_comparisons(duckdb_run):
+    warehouse, run_id = duckdb_run
+    waterfalls = run_record(warehouse, run_id)["linkage"]["waterfalls"]
+    pairs = [pair for cluster in waterfalls for pair in cluster["pairs"]]
+    assert len(waterfalls) == 5 and pairs
+    assert all(_explains(pair) for pair in pairs)
+    labels = {
+        term["level"] for pair in pairs for term in pair["terms"] if term["comparison"] != "prior"
+    }
+    # Levels are the model's own labels, e.g. "Exact match on email", never a bare number.
+    assert not [label for label in labels if label.startswith("level ")]
+    assert any("xact" in label for label in labels), labels
+    # A waterfall holding only the prior (the bug this guards against) is not an explanation.
+    prior_only = {**pairs[0], "terms": [pairs[0]["terms"][0]]}
+    assert not _explains(prior_only)
 
 
 @pytest.mark.spark

@@ -161,7 +161,7 @@ def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scor
 
     Returns:
         The trained model as a JSON dict and the scored pairs with a positive match weight:
-        ``unique_id_l``, ``unique_id_r``, ``match_weight``, per-comparison ``gamma_*`` and ``bf_*``.
+        ``unique_id_l``, ``unique_id_r``, ``match_weight`` and per-comparison ``mw_*`` weights.
     """
     model = config.trained_model or train_model(frame, config)
     tables = train.register_sources(db_api, frame)
@@ -171,6 +171,9 @@ def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scor
     # Scored pairs keep ids, weights, gammas and Bayes factors only: carrying both sides' name,
     # email, phone and address through prediction and back to pandas roughly doubles its cost.
     settings["retain_matching_columns"] = False
+    # Each comparison's match weight (``mw_*``, ``mw_tf_adj_*``) explains a link in the report's
+    # waterfalls; without this Splink returns only the total and every waterfall is the prior.
+    settings["retain_intermediate_calculation_columns"] = True
     if not settings["blocking_rules_to_generate_predictions"]:
         # No rule fits this data within budget; Splink would compare every pair instead.
         return Scored(model=model, edges=_no_edges(settings))
@@ -180,7 +183,7 @@ def score_pairs(frame: pd.DataFrame, db_api: Any, config: LinkageConfig) -> Scor
     predictions = linker.inference.predict(threshold_match_weight=floor)
     edges = engine.to_pandas(predictions)
     keep = [s.UNIQUE_ID_L, s.UNIQUE_ID_R, s.MATCH_WEIGHT] + [
-        c for c in edges.columns if c.startswith(("gamma_", "bf_", "mw_", "tf_"))
+        c for c in edges.columns if c.startswith(("gamma_", "bf_", "mw_"))
     ]
     edges = edges[keep].sort_values([s.UNIQUE_ID_L, s.UNIQUE_ID_R], kind="stable")
     # Engines sum the same terms in different orders; rounding keeps a last-bit difference from
