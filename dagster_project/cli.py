@@ -220,13 +220,11 @@ def _run(args: argparse.Namespace) -> int:
     warehouse = Path(args.warehouse).resolve()
     try:
         engine_kind = check_engine(args.engine)
-        checked = check_landing(Path(args.landing))
+        check_landing(Path(args.landing))
         check_warehouse(warehouse)
     except (UserInputError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    for note in checked.notes:
-        print(f"warning: {note}", file=sys.stderr)
     try:
         resources = resources_from_env(
             args.landing,

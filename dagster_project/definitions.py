@@ -35,7 +35,12 @@ nightly = dg.ScheduleDefinition(
     name="nightly_identity_resolution",
     job=identity_resolution,
     cron_schedule="0 2 * * *",
+    execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.STOPPED,
+    description=(
+        "Every night at 02:00 UTC: read whatever the landing folder holds, check it, link it "
+        "and publish the golden customer table. Off until started in the UI."
+    ),
 )
 
 
@@ -55,6 +60,10 @@ def landing_fingerprint(landing: Path) -> str:
     job=identity_resolution,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.STOPPED,
+    description=(
+        "Starts the job when a file in the landing folder is added, replaced or removed "
+        "(checked every minute; one run per distinct set of files). Off until started."
+    ),
 )
 def new_exports_sensor(
     context: dg.SensorEvaluationContext, warehouse: Warehouse

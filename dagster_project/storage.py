@@ -27,6 +27,7 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from dagster_project.failures import failure_lines
+from dagster_project.metadata import report_links
 from dagster_project.resources import LinkageEngine, Warehouse, WarehouseLock
 from identity import run, step_store
 
@@ -134,13 +135,13 @@ def report_stopped_run(settings: run.RunSettings, instance: dg.DagsterInstance) 
             asset_key=run.REPORT_STEP,
             description=f"report of run {settings.run_id}, which was {results.outcome}",
             metadata={
-                "report": dg.MetadataValue.path(str(index)),
+                **report_links(index),
                 "run_id": settings.run_id,
                 "outcome": results.outcome,
             },
         )
     )
-    logger.warning("run %s stopped (%s); its report is %s", settings.run_id, results.outcome, index)
+    logger.info("run %s stopped (%s); its report is %s", settings.run_id, results.outcome, index)
     return index
 
 

@@ -124,17 +124,12 @@ def test_generating_no_people_is_refused(tmp_path, capsys, monkeypatch) -> None:
     )  # fmt: skip
 
 
-def test_a_root_file_beside_real_exports_is_only_warned_about(tmp_path) -> None:
+def test_files_beside_real_exports_do_not_stop_a_run(tmp_path) -> None:
     from identity.preflight import check_landing
 
     landing = _landing_with_exports(tmp_path)
-    (landing / "notes.txt").write_text("x", encoding="utf-8")
-    checked = check_landing(landing)
-    assert checked.sources == ["crm"]
-    assert checked.notes == [
-        f"1 file(s) (notes.txt) at the root of {landing} will not be read: exports belong in "
-        "crm/, ecommerce/, pos/, social/"
-    ]
+    (landing / "truth.csv").write_text("x", encoding="utf-8")  # as `identity generate` leaves
+    assert check_landing(landing).sources == ["crm"]
 
 
 @pytest.mark.parametrize("command", ["run", "generate"])

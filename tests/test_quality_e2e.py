@@ -198,9 +198,11 @@ def test_balance_check_and_report_link_are_in_dagster_metadata(good_run) -> None
     for system in s.SOURCE_SYSTEMS:
         assert evaluations[f"{system}_raw_suite"].passed is False  # duplicates across files warn
         assert evaluations[f"{system}_raw_suite"].severity == dg.AssetCheckSeverity.WARN
-    report = result.asset_materializations_for_node("quality_report")[0].metadata["report"]
-    assert Path(report.value) == warehouse / "reports" / "index.html"
-    assert result.run_id in Path(report.value).read_text("utf-8")
+    metadata = result.asset_materializations_for_node("quality_report")[0].metadata
+    index = warehouse / "reports" / "index.html"
+    assert Path(metadata["report_path"].value) == index
+    assert metadata["report"].value == index.resolve().as_uri()  # a link the UI opens
+    assert result.run_id in index.read_text("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -352,6 +354,8 @@ def test_standardising_refuses_a_file_whose_rows_do_not_add_up(bad_landing) -> N
 
 def test_the_rows_balance_check_fails_on_an_unbalanced_file() -> None:
     from dagster_project.checks import rows_balance
+    from identity.quality.outcomes import SuiteResult
+    from identity.run import Contacts, ContactsSummary
     from identity.standardise.batches import Standardised
 
     files = pd.DataFrame(
@@ -363,28 +367,43 @@ def test_the_rows_balance_check_fails_on_an_unbalanced_file() -> None:
             "rows_quarantined": [1, 0],
         }
     )
-    unbalanced = Standardised(contacts=pd.DataFrame(), quarantine=pd.DataFrame(), files=files)
-    result = rows_balance(standardised_contacts=unbalanced)
+
+    def summary() -> ContactsSummary:
+        standardised = Standardised(
+            contacts=pd.DataFrame(),
+            quarantine=pd.DataFrame(columns=[s.SOURCE_SYSTEM, "file", "reason"]),
+            files=files,
+        )
+        return Contacts(standardised, SuiteResult("contacts", "contacts", [])).summary()
+
+    result = rows_balance(standardised_contacts=summary())
     assert result.passed is False
     assert result.severity == dg.AssetCheckSeverity.ERROR
     assert result.description == "unbalanced files: crm/a.csv"
     files.loc[0, "rows_quarantined"] = 2
-    assert rows_balance(standardised_contacts=unbalanced).passed is True
+    assert rows_balance(standardised_contacts=summary()).passed is True
 
 
 def test_the_traceability_check_fails_on_a_customer_without_records() -> None:
     from dagster_project.checks import golden_traceable
     from identity.golden import GoldenResult
+    from identity.quality import check_golden_traceable
+    from identity.quality.outcomes import SuiteResult
+    from identity.run import Golden, GoldenSummary
 
     golden = pd.DataFrame({s.CUSTOMER_ID: ["cus_a", "cus_b"]})
     crosswalk = pd.DataFrame(
         {s.SOURCE_SYSTEM: ["crm"], s.SOURCE_RECORD_ID: ["r1"], s.CUSTOMER_ID: ["cus_a"]}
     )
-    empty = pd.DataFrame()
-    untraceable = GoldenResult(golden, crosswalk, empty, empty, kept_ids=0)
-    result = golden_traceable(golden_records=untraceable)
+    empty = pd.DataFrame({"change_type": pd.Series(dtype=object)})
+
+    def summary(golden: pd.DataFrame) -> GoldenSummary:
+        result = GoldenResult(golden, crosswalk, empty, empty, kept_ids=0)
+        verdict = check_golden_traceable(result.golden, result.crosswalk)
+        return Golden(result, SuiteResult("golden_customers", "golden", []), verdict).summary()
+
+    result = golden_traceable(golden_records=summary(golden))
     assert result.passed is False
     assert result.severity == dg.AssetCheckSeverity.ERROR
     assert result.description == "1 untraceable"
-    traceable = GoldenResult(golden.iloc[:1], crosswalk, empty, empty, kept_ids=0)
-    assert golden_traceable(golden_records=traceable).passed is True
+    assert golden_traceable(golden_records=summary(golden.iloc[:1])).passed is True

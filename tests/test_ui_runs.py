@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -161,6 +164,11 @@ def ui_runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     try:
         good_id, good_status = server.run_job()
         good_report = run_record(ui_warehouse, good_id)
+        # What a data engineer sees on the asset pages, rendered by a real browser.
+        pages = {
+            asset: _dump_dom(f"http://127.0.0.1:{server.port}/assets/{asset}", root / asset)
+            for asset in ("golden_records", "quality_report", "standardised_contacts")
+        }
         # The next night's crm export arrives with every city mangled: a blocking rule.
         assert sum(lose_cities(path) for path in (landing / "crm").glob("*.csv")) > 10
         blocked_id, blocked_status = server.run_job()
@@ -181,9 +189,24 @@ def ui_runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "good": (good_id, good_status),
         "good_report": good_report,
         "blocked": (blocked_id, blocked_status),
+        "pages": pages,
         "cli_id": cli_id,
         "log": (root / "dagster_dev.log").read_text(errors="replace"),
     }
+
+
+def _dump_dom(url: str, profile: Path) -> str:
+    """The page's DOM once Dagster's UI has rendered it, from headless Chromium."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "chromium is not installed (Debian: apt-get install -y chromium)"
+    command = [
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={profile}", "--virtual-time-budget=20000", "--dump-dom", url,
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
 
 
 def _without_run(frame: pd.DataFrame) -> pd.DataFrame:
@@ -277,3 +300,20 @@ def test_nothing_under_dagster_home_holds_a_name_an_email_or_a_phone(ui_runs: di
         assert _found(ui_runs["home"], values) == [(str(leak), sample)]
     finally:
         leak.unlink()
+
+
+def test_asset_pages_show_row_counts_schemas_and_a_working_report_link(ui_runs: dict) -> None:
+    golden = pub.read_table(ui_runs["ui_warehouse"], pub.GOLDEN)
+    page = ui_runs["pages"]["golden_records"]
+    assert "Row count" in page and f">{len(golden)}<" in page
+    # The column schema lists the golden table's columns with their types.
+    for column in (s.CUSTOMER_ID, "email", "source_record_count", "first_seen_at"):
+        assert f">{column}<" in page, column
+    assert ">timestamp<" in page and ">integer<" in page
+    contacts = ui_runs["pages"]["standardised_contacts"]
+    assert "quarantined_share" in contacts and "Row count" in contacts
+    report = ui_runs["pages"]["quality_report"]
+    links = re.findall(r'<a href="(file://[^"]+)"', report)
+    index = ui_runs["ui_warehouse"] / "reports" / "index.html"
+    assert index.resolve().as_uri() in links
+    assert Path(urllib.parse.urlparse(links[0]).path).is_file()

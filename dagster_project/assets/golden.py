@@ -1,7 +1,10 @@
 """The golden customer table and its publication, then the analyst report of the run."""
 
+from datetime import timedelta
+
 import dagster as dg
 
+from dagster_project.metadata import report_links, table_metadata
 from dagster_project.resources import LinkageEngine, Warehouse
 from identity import run
 from identity.run import (
@@ -33,6 +36,7 @@ def golden_records(
     return dg.Output(
         result,
         metadata={
+            **table_metadata(result.result.golden),
             "customers": summary.customers,
             "crosswalk_rows": summary.crosswalk_rows,
             "touchpoints": summary.touchpoints,
@@ -42,7 +46,15 @@ def golden_records(
     )
 
 
-@dg.asset(name=run.PUBLISH_STEP, group_name="golden", kinds={"deltalake"})
+@dg.asset(
+    name=run.PUBLISH_STEP,
+    group_name="golden",
+    kinds={"deltalake"},
+    # A nightly job: a golden table older than a day and two hours missed a night.
+    freshness_policy=dg.FreshnessPolicy.time_window(
+        fail_window=timedelta(hours=26), warn_window=timedelta(hours=25)
+    ),
+)
 def published_tables(
     context: dg.AssetExecutionContext,
     warehouse: Warehouse,
@@ -55,7 +67,10 @@ def published_tables(
     return dg.Output(
         result,
         metadata={
+            **table_metadata(golden_records.result.golden),
             **{f"{table}_version": v for table, v in result.versions.items()},
+            "crosswalk_rows": len(golden_records.result.crosswalk),
+            "quarantine_rows": len(standardised_contacts.standardised.quarantine),
             "warehouse": dg.MetadataValue.path(str(warehouse.warehouse)),
             "manifest": dg.MetadataValue.path(str(result.manifest)),
             "quarantine_csv": dg.MetadataValue.path(str(result.quarantine_csv)),
@@ -97,6 +112,4 @@ def quality_report(
     )
     settings = warehouse.settings(context.run.run_id, linkage_engine.kind)
     index = run.report(settings, results)
-    return dg.MaterializeResult(
-        metadata={"report": dg.MetadataValue.path(str(index)), "outcome": results.outcome}
-    )
+    return dg.MaterializeResult(metadata={**report_links(index), "outcome": results.outcome})

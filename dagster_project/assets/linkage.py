@@ -2,8 +2,10 @@
 
 import dagster as dg
 
+from dagster_project.metadata import share, table_metadata
 from dagster_project.resources import LinkageEngine, Warehouse
 from identity import run
+from identity import schema as s
 from identity.run import Contacts, Customers
 
 
@@ -25,12 +27,17 @@ def customer_clusters(
         result = run.link(settings, standardised_contacts, db_api)
     summary = result.summary()
     design = summary.diagnostics.get("design", {})
+    sizes = result.linkage.clusters.groupby(s.CLUSTER_ID).size()
+    in_multi = sizes[sizes > 1].sum()
     return dg.Output(
         result,
         metadata={
+            **table_metadata(result.linkage.clusters),
             "engine": linkage_engine.kind,
             "records": summary.records,
             "customers": summary.customers,
+            # Records that share their customer with another record: what linkage found.
+            "linked_share": share(int(in_multi), summary.records),
             "largest_cluster": summary.largest_cluster,
             "oversized_clusters_split": summary.oversized_split,
             "model": dg.MetadataValue.path(str(summary.model_path)),

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from dagster_project.metadata import share, table_metadata
 from dagster_project.resources import Warehouse
 from identity import run
 from identity import schema as s
@@ -58,8 +59,10 @@ def _source_asset(source_system: str) -> dg.AssetsDefinition:
         return dg.Output(
             read,
             metadata={
+                **table_metadata(read.batch.records),
                 "files": len(summary.files),
                 "rows_read": summary.rows_read,
+                "quarantined_share": share(len(read.batch.quarantine), summary.rows_read),
                 "records": summary.records,
                 "rows_quarantined_by_reader": len(read.batch.quarantine),
                 "skipped_files": dg.MetadataValue.md(_table(summary.skipped)),
@@ -88,4 +91,11 @@ def transactions(
     except SourceFormatError as error:
         raise _no_retry(error) from error
     summary = result.summary()
-    return dg.Output(result, metadata={"transactions": summary.rows, **summary.by_source})
+    return dg.Output(
+        result,
+        metadata={
+            **table_metadata(result.frame),
+            "transactions": summary.rows,
+            **summary.by_source,
+        },
+    )

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from dagster_project.metadata import share, table_metadata
 from dagster_project.resources import Warehouse
 from identity import run
 from identity.run import Contacts, SourceRead
@@ -23,12 +24,15 @@ def standardised_contacts(
     )
     summary = result.summary()
     files = result.standardised.files
+    rows_read, quarantined = int(files["rows_read"].sum()), len(result.standardised.quarantine)
     return dg.Output(
         result,
         metadata={
+            **table_metadata(result.standardised.contacts),
             "contacts": summary.contacts,
-            "rows_read": int(files["rows_read"].sum()),
-            "rows_quarantined": len(result.standardised.quarantine),
+            "rows_read": rows_read,
+            "rows_quarantined": quarantined,
+            "quarantined_share": share(quarantined, rows_read),
             "balanced": not summary.unbalanced_files,
             "quarantine_by_reason": dg.MetadataValue.json(summary.quarantine_by_reason),
             "files": dg.MetadataValue.md(files.to_markdown(index=False)),

@@ -205,7 +205,7 @@ def _local_scratch(session: SparkSession) -> str | None:
     """The checkpoint folder of a local-mode session, or ``None`` where executors cannot read it."""
     try:
         context = session.sparkContext
-        if not context.master.startswith("local"):
+        if not (context.master or "").startswith("local"):
             return None
         folder = context.getCheckpointDir()
     except Exception:  # Spark Connect sessions have no SparkContext

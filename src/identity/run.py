@@ -26,6 +26,7 @@ from identity import evaluate, step_store
 from identity import publish as pub
 from identity import schema as s
 from identity.golden import GoldenResult, PreviousRun, build_golden
+from identity.golden.figures import golden_figures
 from identity.golden.volume import DEFAULT_SHRINK_WARN_SHARE, VolumeCheck, baseline, check_volume
 from identity.linkage import LinkageResult, link_and_cluster
 from identity.quality import check_golden_traceable, validate_frame
@@ -341,6 +342,8 @@ class GoldenSummary:
         quality: The golden table suite's verdict.
         traceable: Whether every golden row has records and every record a golden row.
         accuracy: Pairwise precision, recall and F1 against ``truth.csv``, when given.
+        figures: Channel overlap, source-pair match rates, attribute completeness and
+            transactions matched (``identity.golden.figures``).
     """
 
     customers: int
@@ -351,6 +354,7 @@ class GoldenSummary:
     quality: SuiteResult
     traceable: ExpectationOutcome
     accuracy: dict[str, Any] | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -361,6 +365,7 @@ class Golden:
     quality: SuiteResult
     traceable: ExpectationOutcome
     accuracy: dict[str, Any] | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
 
     def summary(self) -> GoldenSummary:
         """Counts, id changes and verdicts."""
@@ -375,6 +380,7 @@ class Golden:
             quality=self.quality,
             traceable=self.traceable,
             accuracy=self.accuracy,
+            figures=self.figures,
         )
 
 
@@ -427,6 +433,9 @@ def golden(
         quality=validate_frame(result.golden, "golden_customers", "golden"),
         traceable=check_golden_traceable(result.golden, result.crosswalk),
         accuracy=accuracy,
+        figures=golden_figures(
+            result.golden, result.crosswalk, result.touchpoints, transactions.frame
+        ),
     )
 
 
@@ -586,6 +595,12 @@ def report(settings: RunSettings, results: RunResults) -> Path:
         quality=[result.to_dict() for result in results.quality],
         quarantine_by_reason=contacts.quarantine_by_reason if contacts is not None else {},
         linkage=linkage,
+        golden=golden.figures if golden is not None else {},
+        transactions=(
+            {"rows": results.transactions.rows, "by_source": results.transactions.by_source}
+            if results.transactions is not None
+            else {}
+        ),
         id_churn={
             **{k: int(churn.get(k, 0)) for k in ("new", "merged", "split", "retired", "revived")},
             "kept": golden.kept_ids if golden is not None else 0,

@@ -143,12 +143,12 @@ def measure(
     for method, run in runners.items():
         started = time.perf_counter()
         try:
-            accuracy, error = evaluate.score(run(landing), truth), ""
+            accuracy, failed = evaluate.score(run(landing), truth), ""
         except Exception as failure:  # recorded in the table; see the docstring
             logger.warning("%s: %s failed", case.label, method, exc_info=True)
-            accuracy, error = None, describe(failure)
+            accuracy, failed = None, describe(failure)
         seconds = time.perf_counter() - started
-        rows.append(Row(case, len(truth), method, accuracy, seconds, error))
+        rows.append(Row(case, len(truth), method, accuracy, seconds, failed))
     return rows
 
 

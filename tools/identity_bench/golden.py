@@ -43,6 +43,15 @@ def _gaps(rng: np.random.Generator, values: np.ndarray, share: float) -> np.ndar
     return out
 
 
+def _masked(
+    missing: np.ndarray, values: np.ndarray, dtype: str
+) -> pd.api.extensions.ExtensionArray:
+    """``values`` as a nullable ``dtype`` array, missing where ``missing`` is true."""
+    out = pd.array(values, dtype=dtype)
+    out[missing] = pd.NA
+    return out
+
+
 def synthetic_contacts(records: int, seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Standardised contacts and their clusters: about two records per customer.
 
@@ -81,19 +90,13 @@ def synthetic_contacts(records: int, seed: int = 42) -> tuple[pd.DataFrame, pd.D
             s.POSTAL_CODE: _gaps(rng, (10000 + person % 80000).astype(str), 0.25),
             s.COUNTRY: _gaps(rng, COUNTRIES[place], 0.1),
             s.DATE_OF_BIRTH: _gaps(rng, np.full(records, "1980-02-03", dtype=object), 0.6),
-            s.EMAIL_CONSENT: pd.array(
-                np.where(rng.random(records) < 0.3, None, rng.random(records) < 0.6),
-                dtype="boolean",
+            # Arguments are drawn in order: which are missing, then the values.
+            s.EMAIL_CONSENT: _masked(
+                rng.random(records) < 0.3, rng.random(records) < 0.6, "boolean"
             ),
-            s.SMS_CONSENT: pd.array(
-                np.where(rng.random(records) < 0.5, None, rng.random(records) < 0.3),
-                dtype="boolean",
-            ),
+            s.SMS_CONSENT: _masked(rng.random(records) < 0.5, rng.random(records) < 0.3, "boolean"),
             s.TOTAL_SPENT: np.where(systems == "ecommerce", rng.random(records) * 500, np.nan),
-            s.ORDER_COUNT: pd.array(
-                np.where(systems == "ecommerce", rng.integers(0, 9, records), None),
-                dtype="Int64",
-            ),
+            s.ORDER_COUNT: _masked(systems != "ecommerce", rng.integers(0, 9, records), "Int64"),
             s.CREATED_AT: created,
             s.UPDATED_AT: updated.where(rng.random(records) < 0.7),
         }

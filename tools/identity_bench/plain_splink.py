@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import splink.comparison_library as cl
@@ -22,6 +22,9 @@ from splink import Linker, SettingsCreator, block_on
 from identity import engine
 from identity import schema as s
 from identity.readers import read_source
+
+if TYPE_CHECKING:
+    from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +73,9 @@ def settings_for(columns: set[str]) -> SettingsCreator:
         ValueError: No comparison or no blocking rule is left.
     """
     comparisons = [c for needs, c in COMPARISONS if set(needs) <= columns]
-    blocking = [block_on(*needs) for needs in BLOCKING if set(needs) <= columns]
+    blocking: list[BlockingRuleCreator | dict[str, Any]] = [
+        block_on(*needs) for needs in BLOCKING if set(needs) <= columns
+    ]
     if not comparisons or not blocking:
         raise ValueError(
             f"plain Splink has nothing to compare or block on; filled columns: {sorted(columns)}"
@@ -156,7 +161,9 @@ def run_plain_splink(frame: pd.DataFrame, db_api: Any, seed: int = 42) -> pd.Dat
     settings = settings_for(columns)
     linker = Linker(engine.register(db_api, frame, "plain_input"), settings, log_level=40)
     training = linker.training
-    prior_rules = [rule for needs, rule in PRIOR_RULES if set(needs) <= columns]
+    prior_rules: list[str | BlockingRuleCreator] = [
+        rule for needs, rule in PRIOR_RULES if set(needs) <= columns
+    ]
     if prior_rules:
         training.estimate_probability_two_random_records_match(prior_rules, recall=0.7)
     training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)

@@ -146,9 +146,10 @@ def write_social(records: list[Record], folder: Path, seed: int) -> SourceOutput
     ads = {form.key: _ads(ad_ids, form) for form in FORMS}
     form_ids = NumericIds(rng, start=880_000_000_000_000, max_step=10**10)
     form_refs = {form.key: f"f:{form_ids.next()}" for form in FORMS}
-    leads: list[tuple[datetime, Form, Record | None]] = []
-    for record in sorted(records, key=lambda r: (r.created, r.entity_id)):
-        leads.append((record.created, _form_for(rng, record), record))
+    leads: list[tuple[datetime, Form, Record | None]] = [
+        (record.created, _form_for(rng, record), record)
+        for record in sorted(records, key=lambda r: (r.created, r.entity_id))
+    ]
     for form in (SPRING, PRINTEMPS)[: rng.randint(1, 2)]:
         moment = random_datetime(rng, SOURCE_START["social"], REFERENCE - timedelta(days=1))
         leads.append((moment, form, None))  # None marks a test lead

@@ -11,7 +11,7 @@ import pandas as pd
 from identity import schema as s
 from identity.linkage import diagnostics, train
 from identity.linkage.cluster import Clusters, cluster
-from identity.linkage.link import LinkageConfig, score_pairs
+from identity.linkage.link import MIN_EDGE_MATCH_WEIGHT, LinkageConfig, score_pairs
 from identity.linkage.prepare import Guards, prepare
 
 __all__ = ["Guards", "LinkageConfig", "LinkageResult", "link_and_cluster"]
@@ -123,6 +123,9 @@ def link_and_cluster(
             "blocking_rules": scored.blocking_counts,
             "waterfalls": diagnostics.waterfalls(clusters, scored.edges, scored.model),
             "threshold_match_weight": config.match_weight_threshold,
+            # Pairs below this weight are never scored back (``link.score_pairs``): the report
+            # says so under the weight histogram rather than show an empty left side.
+            "scoring_floor_match_weight": min(MIN_EDGE_MATCH_WEIGHT, config.match_weight_threshold),
             "scored_pairs": len(scored.edges),
             "links": len(clusters.links),
             "oversized": clusters.oversized,

@@ -7,10 +7,15 @@ catalog that picks among these comparisons for a batch is ``model.py``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 
 from identity import schema as s
+
+if TYPE_CHECKING:
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
 
 # Linkage columns (made by prepare.py from the standardised contacts). They are Splink's
 # input, and Splink names its comparisons after them, so they are spelled here; the unique id
@@ -57,7 +62,7 @@ LINKAGE_COLUMNS: list[str] = [
 ]
 
 
-def _exact_with_tf(column: str) -> cll.ExactMatchLevel:
+def _exact_with_tf(column: str) -> ComparisonLevelCreator:
     """An exact-match level with term-frequency adjustment based on its own u probability.
 
     Splink otherwise searches the comparison for "the" exact-match level on the column by
@@ -166,15 +171,24 @@ NAME = cl.CustomComparison(
 # names clearly differ, an identical inbox or landline is a family's, so its level is fixed at
 # a Bayes factor of 1 (m = u) rather than trained: EM would otherwise learn from households
 # that a shared inbox is a strong match signal.
-_NEUTRAL = {"m_probability": 0.01, "u_probability": 0.01}
+_NEUTRAL_PROBABILITY = 0.01
 
 
-def _shared_by_another(column: str) -> cll.And:
-    return cll.And(cll.ExactMatchLevel(column), _first_names_differ()).configure(
-        label_for_charts=f"same {column}, first names differ (shared)",
+def _neutral(level: ComparisonLevelCreator, label: str) -> ComparisonLevelCreator:
+    """``level`` with its m and u fixed at the same probability: a Bayes factor of 1."""
+    return level.configure(
+        label_for_charts=label,
         fix_m_probability=True,
         fix_u_probability=True,
-        **_NEUTRAL,
+        m_probability=_NEUTRAL_PROBABILITY,
+        u_probability=_NEUTRAL_PROBABILITY,
+    )
+
+
+def _shared_by_another(column: str) -> ComparisonLevelCreator:
+    return _neutral(
+        cll.And(cll.ExactMatchLevel(column), _first_names_differ()),
+        f"same {column}, first names differ (shared)",
     )
 
 
@@ -192,12 +206,7 @@ EMAIL_COMPARISON = cl.CustomComparison(
         ),
         # A local part that is only the name (jean.martin@ at two providers) repeats the name
         # comparison; namesakes share it, so it counts for nothing either way.
-        cll.DamerauLevenshteinLevel(EMAIL_LOCAL, 1).configure(
-            label_for_charts="name-shaped local part (neutral)",
-            fix_m_probability=True,
-            fix_u_probability=True,
-            **_NEUTRAL,
-        ),
+        _neutral(cll.DamerauLevenshteinLevel(EMAIL_LOCAL, 1), "name-shaped local part (neutral)"),
         # Different addresses where one is only its owner's name: what one person's
         # personal and work addresses look like, so it is trained apart from a plain mismatch.
         cll.And(

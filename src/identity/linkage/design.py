@@ -65,7 +65,9 @@ class ModelDesign:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelDesign:
         """The inverse of ``to_dict``."""
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+        values: dict[str, Any] = {
+            k: tuple(v) if isinstance(v, list) else v for k, v in data.items()
+        }
         return cls(**values)
 
     def summary(self) -> str:

@@ -46,11 +46,32 @@ def parameters(model: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def weight_histogram(edges: pd.DataFrame, bins: int = 30) -> list[dict[str, Any]]:
-    """Histogram of the match weights of scored pairs."""
-    if edges.empty:
+def weight_histogram(edges: pd.DataFrame, max_bins: int = 40) -> list[dict[str, Any]]:
+    """Histogram of the match weights of scored pairs, in bins on whole weights.
+
+    Bins are one weight unit wide (a whole number of units when the weights span more than
+    ``max_bins``) and start on multiples of their width, so no bin straddles weight 0 (the
+    default link threshold) and the report can label its axis with round numbers.
+
+    Args:
+        edges: Scored pairs with ``match_weight``.
+        max_bins: At most this many bins.
+
+    Returns:
+        One dict per bin, lowest first: ``bin_start``, ``bin_end`` (exclusive, but the last
+        bin holds its end) and ``count``.
+    """
+    weights = edges[s.MATCH_WEIGHT].to_numpy(dtype=float) if not edges.empty else np.array([])
+    weights = weights[np.isfinite(weights)]
+    if not len(weights):
         return []
-    counts, bounds = np.histogram(edges[s.MATCH_WEIGHT].to_numpy(dtype=float), bins=bins)
+    span = math.floor(weights.max()) + 1 - math.floor(weights.min())
+    width = max(1, math.ceil(span / max_bins))
+    # Bins on multiples of their width: weight 0 (the default threshold) is always an edge.
+    low = math.floor(weights.min() / width) * width
+    high = (math.floor(weights.max() / width) + 1) * width
+    bounds = np.arange(low, high + width / 2, width, dtype=float)
+    counts, _ = np.histogram(weights, bins=bounds)
     return [
         {"bin_start": float(bounds[i]), "bin_end": float(bounds[i + 1]), "count": int(c)}
         for i, c in enumerate(counts)

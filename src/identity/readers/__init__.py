@@ -199,10 +199,11 @@ def _delivered_twice(result: FileResult, original: str) -> FileResult:
     """Quarantine every record of a file that repeats an earlier file byte for byte."""
     reason = f"same file delivered twice: identical to {original}"
     columns = result.columns
-    again = [
-        Reject(int(line), raw, reason)
-        for line, raw in zip(columns.get(SOURCE_LINE, []), columns.get(RAW, []), strict=True)
-    ]
+    again = []
+    for line, raw in zip(columns.get(SOURCE_LINE, []), columns.get(RAW, []), strict=True):
+        # Every kept record has its line number and raw text.
+        assert line is not None and raw is not None
+        again.append(Reject(int(line), raw, reason))
     return FileResult(
         columns={c: [] for c in columns},
         rejects=sorted([*result.rejects, *again], key=lambda r: r.line),

@@ -7,7 +7,7 @@ exported text, except amounts that had to be added up, which are written as plai
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -104,18 +104,17 @@ def _read_file(
     expected: str,
     id_column: str,
     items_of: Callable[[Columns], _Items],
-) -> dict[str, list[object]]:
+) -> dict[str, Sequence[object]]:
     table = read_table(path, expected)
     if not table.header:
         return {}
     items = items_of(check_header(table, path.name, expected, (id_column,), KNOWN_COLUMNS))
     ids = items.ids
     # Orders in order of first appearance, each with the row it starts on.
-    first_row: dict[str | None, int] = {}
-    start = first_row.setdefault
+    first_row: dict[str, int] = {}
     for row, order_id in enumerate(ids):
-        start(order_id, row)
-    first_row.pop(None, None)
+        if order_id is not None:
+            first_row.setdefault(order_id, row)
     skipped = [table.lines[i] for i, order_id in enumerate(ids) if order_id is None]
     _warn_skipped(path.name, table, skipped, id_column)
     orders = list(first_row)
@@ -172,7 +171,9 @@ def _sums(ids: Values, items: _Items, orders: list[str]) -> dict[str, str]:
     return {order_id: format_money(total) for order_id, total in totals.items()}
 
 
-def _memo(function: Callable[[str | None], Decimal | None]) -> Callable[[str | None], object]:
+def _memo(
+    function: Callable[[str | None], Decimal | None],
+) -> Callable[[str | None], Decimal | None]:
     known: dict[str | None, Decimal | None] = {}
 
     def cached(text: str | None) -> Decimal | None:

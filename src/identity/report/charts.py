@@ -1,4 +1,8 @@
-"""Inline SVG bar charts, generated here so the report needs no script or network."""
+"""Inline SVG charts, generated here so the report needs no script or network.
+
+Every axis has round ticks (whole numbers for counts) and at most a handful of labels, so labels
+never overlap; charts scale down with the page (``viewBox``) and keep their proportions.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,12 @@ from identity.report.html import esc
 
 WIDTH = 760
 HEIGHT = 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 12, 16, 48
-_MAX_LABELS = 16
+_LEFT, _RIGHT, _TOP, _BOTTOM = 60, 16, 22, 48
+_AXIS = "#9aa5b1"
+_GRID = "#e4e9f0"
+COLOURS = {"linked": "#3d6fb6", "unlinked": "#c05621", "unscored": "#d9e2ec", "line": "#2458a6"}
+# Characters of 11px text are about this wide; labels further apart than their width never touch.
+_CHAR_PX = 6.5
 
 
 @dataclass(frozen=True)
@@ -23,86 +31,298 @@ class Bar:
     negative: bool = False
 
 
-def bar_chart(
-    bars: Sequence[Bar], *, title: str, x_label: str, y_label: str, log: bool = False
-) -> str:
-    """Draw a vertical bar chart as inline SVG.
+@dataclass(frozen=True)
+class Bin:
+    """One histogram bin: ``[start, end)`` on the x axis and how many fell in it."""
+
+    start: float
+    end: float
+    count: float
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A numeric axis: its drawn range and where its ticks go."""
+
+    low: float
+    high: float
+    ticks: tuple[float, ...]
+
+    def at(self, value: float, start: float, length: float) -> float:
+        """Position of ``value`` along an axis drawn from ``start`` over ``length`` pixels."""
+        span = self.high - self.low or 1.0
+        return start + length * (value - self.low) / span
+
+
+def nice_step(span: float, ticks: int = 4, integer: bool = False) -> float:
+    """A round tick step (1, 2 or 5 times a power of ten) giving about ``ticks`` ticks."""
+    raw = span / max(ticks, 1) if span > 0 else 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 5, 10):
+        step = multiple * magnitude
+        if step >= raw:
+            break
+    return max(1.0, round(step)) if integer else step
+
+
+def axis(low: float, high: float, *, ticks: int = 4, integer: bool = False) -> Axis:
+    """An axis covering ``low`` to ``high`` with round ticks (whole numbers if ``integer``)."""
+    if high <= low:
+        pad = 1.0 if integer or low == 0 else abs(low) * 0.05
+        low, high = (low - pad if low != 0 else 0.0), high + pad
+    step = nice_step(high - low, ticks, integer)
+    start = math.floor(low / step + 1e-9) * step
+    end = math.ceil(high / step - 1e-9) * step
+    count = round((end - start) / step)
+    return Axis(start, end, tuple(start + i * step for i in range(count + 1)))
+
+
+def fmt_tick(value: float, step: float) -> str:
+    """A tick label with no more decimals than its step needs."""
+    if step >= 1 or float(value).is_integer():
+        return f"{round(value):,}"
+    decimals = min(4, max(1, -math.floor(math.log10(step) + 1e-9)))
+    return f"{value:.{decimals}f}"
+
+
+def _open(width: int, height: int, title: str) -> str:
+    return (
+        f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'preserveAspectRatio="xMinYMin meet"><title>{esc(title)}</title>'
+    )
+
+
+def _y_axis(y: Axis, left: float, right: float, top: float, bottom: float) -> str:
+    step = y.ticks[1] - y.ticks[0] if len(y.ticks) > 1 else 1.0
+    parts = [f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="{_AXIS}"/>']
+    for tick in y.ticks:
+        at = y.at(tick, bottom, top - bottom)
+        parts.append(
+            f'<line x1="{left}" y1="{at:.1f}" x2="{right}" y2="{at:.1f}" stroke="{_GRID}"/>'
+            f'<text x="{left - 6}" y="{at + 4:.1f}" text-anchor="end">'
+            f"{esc(fmt_tick(tick, step))}</text>"
+        )
+    parts.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{_AXIS}"/>')
+    return "".join(parts)
+
+
+def _titles(x_label: str, y_label: str, width: int, height: int, plot_mid: float) -> str:
+    return (
+        f'<text x="{_LEFT + (width - _LEFT - _RIGHT) / 2:.1f}" y="{height - 8}" '
+        f'text-anchor="middle">{esc(x_label)}</text>'
+        f'<text x="14" y="{plot_mid:.1f}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {plot_mid:.1f})">{esc(y_label)}</text>'
+    )
+
+
+def bar_chart(bars: Sequence[Bar], *, title: str, x_label: str, y_label: str) -> str:
+    """A vertical bar chart of counts, each bar labelled with its value.
 
     Args:
         bars: Bars in display order; values below zero are drawn as zero.
         title: Accessible title of the chart.
         x_label: Axis title under the bars.
         y_label: Axis title beside the bars.
-        log: Scale heights by ``log10(1 + value)`` so small counts stay visible next to large
-            ones (cluster sizes are dominated by singletons).
 
     Returns:
-        An ``<svg>`` element (no ``xmlns`` needed inline), or a "no data" paragraph.
+        An ``<svg>`` element, or a "no data" paragraph.
     """
     if not bars:
         return '<p class="empty">No data.</p>'
-    plot_w = WIDTH - _LEFT - _RIGHT
-    plot_h = HEIGHT - _TOP - _BOTTOM
-    heights = [_scaled(max(bar.value, 0.0), log) for bar in bars]
-    top = max(heights) or 1.0
+    plot_w, bottom = WIDTH - _LEFT - _RIGHT, HEIGHT - _BOTTOM
+    y = axis(0.0, max(max(bar.value, 0.0) for bar in bars), integer=True)
     slot = plot_w / len(bars)
-    gap = min(2.0, slot * 0.2)
-    label_every = max(1, math.ceil(len(bars) / _MAX_LABELS))
-    parts = [
-        f'<svg role="img" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">',
-        f"<title>{esc(title)}</title>",
-        _axes(plot_h, top, log),
-    ]
-    for i, (bar, height) in enumerate(zip(bars, heights, strict=True)):
+    gap = min(12.0, slot * 0.25)
+    # A label wider than its slot would run into the next one: then only every n-th is drawn.
+    widest = max(len(bar.label) for bar in bars) * _CHAR_PX
+    every = max(1, math.ceil(widest / slot))
+    parts = [_open(WIDTH, HEIGHT, title), _y_axis(y, _LEFT, WIDTH - _RIGHT, _TOP, bottom)]
+    for i, bar in enumerate(bars):
         x = _LEFT + i * slot + gap / 2
-        h = plot_h * height / top
-        y = _TOP + plot_h - h
-        colour = "#c05621" if bar.negative else "#3d6fb6"
+        top = y.at(max(bar.value, 0.0), bottom, _TOP - bottom)
+        colour = COLOURS["unlinked"] if bar.negative else COLOURS["linked"]
+        centre = x + (slot - gap) / 2
         parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(slot - gap, 1):.1f}" height="{h:.1f}" '
-            f'fill="{colour}"><title>{esc(bar.label)}: {esc(_fmt(bar.value))}</title></rect>'
+            f'<rect x="{x:.1f}" y="{top:.1f}" width="{max(slot - gap, 1):.1f}" '
+            f'height="{bottom - top:.1f}" fill="{colour}"><title>{esc(bar.label)}: '
+            f"{esc(fmt_tick(bar.value, 1))}</title></rect>"
+            f'<text class="value" x="{centre:.1f}" y="{top - 4:.1f}" text-anchor="middle">'
+            f"{esc(fmt_tick(bar.value, 1))}</text>"
         )
-        if i % label_every == 0:
-            cx = x + (slot - gap) / 2
+        if i % every == 0:
             parts.append(
-                f'<text x="{cx:.1f}" y="{_TOP + plot_h + 14}" text-anchor="middle">'
+                f'<text x="{centre:.1f}" y="{bottom + 16}" text-anchor="middle">'
                 f"{esc(bar.label)}</text>"
             )
-    parts.append(
-        f'<text x="{_LEFT + plot_w / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle">'
-        f"{esc(x_label)}</text>"
-    )
-    parts.append(
-        f'<text x="14" y="{_TOP + plot_h / 2:.1f}" text-anchor="middle" '
-        f'transform="rotate(-90 14 {_TOP + plot_h / 2:.1f})">'
-        f"{esc(y_label + (' (log scale)' if log else ''))}</text>"
-    )
+    parts.append(_titles(x_label, y_label, WIDTH, HEIGHT, (_TOP + bottom) / 2))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _scaled(value: float, log: bool) -> float:
-    return math.log10(1.0 + value) if log else value
+def histogram(
+    bins: Sequence[Bin],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    threshold: float | None = None,
+    floor: float | None = None,
+) -> str:
+    """A histogram on a numeric x axis, with the threshold marked and the unscored range shaded.
 
+    Args:
+        bins: Bins in any order; counts below zero are drawn as zero.
+        title: Accessible title.
+        x_label: Axis title under the bins.
+        y_label: Axis title beside them.
+        threshold: Drawn as a labelled vertical line; bins from it upwards are "linked"
+            (blue), bins below it "scored, not linked" (orange).
+        floor: Values below it were never measured: that part of the axis is shaded.
 
-def _axes(plot_h: float, top: float, log: bool) -> str:
-    bottom = _TOP + plot_h
-    lines = [
-        f'<line x1="{_LEFT}" y1="{_TOP}" x2="{_LEFT}" y2="{bottom}" stroke="#9aa5b1"/>',
-        f'<line x1="{_LEFT}" y1="{bottom}" x2="{WIDTH - _RIGHT}" y2="{bottom}" stroke="#9aa5b1"/>',
-    ]
-    for fraction in (0.0, 0.5, 1.0):
-        scaled = top * fraction
-        # Log-scaled ticks are counts: show them as whole numbers.
-        value = round(10**scaled - 1.0) if log else scaled
-        y = bottom - plot_h * fraction
-        lines.append(
-            f'<text x="{_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{esc(_fmt(value))}</text>'
+    Returns:
+        An ``<svg>`` element, or a "no data" paragraph.
+    """
+    if not bins:
+        return '<p class="empty">No pairs were scored.</p>'
+    ordered = sorted(bins, key=lambda b: b.start)
+    low, high = ordered[0].start, ordered[-1].end
+    marks = [v for v in (threshold, floor) if v is not None]
+    if marks:  # both sides of the threshold are always on the axis
+        margin = max(2.0, 0.08 * (max(high, *marks) - min(low, *marks)))
+        low, high = min(low, min(marks) - margin), max(high, max(marks) + 1.0)
+    x = axis(low, high, ticks=max(2, min(10, round((WIDTH - _LEFT) / 70))), integer=True)
+    y = axis(0.0, max(max(b.count, 0.0) for b in ordered), integer=True)
+    plot_w, bottom = WIDTH - _LEFT - _RIGHT, HEIGHT - _BOTTOM
+    parts = [_open(WIDTH, HEIGHT, title)]
+    if floor is not None and floor > x.low:
+        edge = x.at(floor, _LEFT, plot_w)
+        parts.append(
+            f'<rect class="unscored" x="{_LEFT}" y="{_TOP}" width="{edge - _LEFT:.1f}" '
+            f'height="{bottom - _TOP}" fill="{COLOURS["unscored"]}" opacity="0.6">'
+            "<title>not scored: pairs below the scoring floor are not kept</title></rect>"
+            f'<text x="{(_LEFT + edge) / 2:.1f}" y="{_TOP + 14}" text-anchor="middle" '
+            'class="muted">not scored</text>'
         )
-    return "".join(lines)
+    parts.append(_y_axis(y, _LEFT, WIDTH - _RIGHT, _TOP, bottom))
+    for b in ordered:
+        left, right = x.at(b.start, _LEFT, plot_w), x.at(b.end, _LEFT, plot_w)
+        top = y.at(max(b.count, 0.0), bottom, _TOP - bottom)
+        linked = threshold is None or b.start >= threshold
+        colour = COLOURS["linked"] if linked else COLOURS["unlinked"]
+        parts.append(
+            f'<rect x="{left + 0.5:.1f}" y="{top:.1f}" width="{max(right - left - 1, 1):.1f}" '
+            f'height="{bottom - top:.1f}" fill="{colour}"><title>{esc(fmt_tick(b.start, 1))} to '
+            f"{esc(fmt_tick(b.end, 1))}: {esc(fmt_tick(b.count, 1))} pairs</title></rect>"
+        )
+    step = x.ticks[1] - x.ticks[0] if len(x.ticks) > 1 else 1.0
+    for tick in x.ticks:
+        at = x.at(tick, _LEFT, plot_w)
+        parts.append(
+            f'<line x1="{at:.1f}" y1="{bottom}" x2="{at:.1f}" y2="{bottom + 4}" stroke="{_AXIS}"/>'
+            f'<text x="{at:.1f}" y="{bottom + 16}" text-anchor="middle">'
+            f"{esc(fmt_tick(tick, step))}</text>"
+        )
+    if threshold is not None:
+        at = x.at(threshold, _LEFT, plot_w)
+        # The label reads away from the line, towards whichever side has room.
+        anchor, dx = ("end", -5) if at > _LEFT + 0.6 * plot_w else ("start", 5)
+        parts.append(
+            f'<line class="threshold" x1="{at:.1f}" y1="{_TOP - 6}" x2="{at:.1f}" y2="{bottom}" '
+            'stroke="#c53030" stroke-width="2" stroke-dasharray="5 3"/>'
+            f'<text x="{at + dx:.1f}" y="{_TOP - 8}" text-anchor="{anchor}" '
+            f'class="threshold-label">threshold {esc(fmt_tick(threshold, 0.1))}: pairs at or '
+            "above it link</text>"
+        )
+    parts.append(_titles(x_label, y_label, WIDTH, HEIGHT, (_TOP + bottom) / 2))
+    parts.append("</svg>")
+    return "".join(parts)
 
 
-def _fmt(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.2g}"
+@dataclass(frozen=True)
+class Point:
+    """One run on a trend line: its label (run and date) and its value, None if unknown."""
+
+    label: str
+    value: float | None
+
+
+def line_chart(
+    points: Sequence[Point],
+    *,
+    title: str,
+    x_labels: Sequence[str] = (),
+    integer: bool = True,
+    width: int = 360,
+    height: int = 170,
+) -> str:
+    """A small line chart of one figure over runs, oldest on the left.
+
+    Args:
+        points: One per run, oldest first; runs with no value leave a gap in the line.
+        title: Shown above the plot and as its accessible title.
+        x_labels: Labels of the first and last run (and any between, thinned to fit).
+        integer: Whole-number ticks (counts); otherwise the axis hugs the values (rates).
+        width: Drawn width in pixels (the page scales it down when narrow).
+        height: Drawn height.
+
+    Returns:
+        An ``<svg>`` element; a run of one point is drawn as a dot.
+    """
+    known = [p.value for p in points if p.value is not None]
+    left, right, top, bottom = 52, 14, 26, height - 26
+    parts = [_open(width, height, title), f'<text x="{left}" y="15" class="chart-title">']
+    parts.append(f"{esc(title)}</text>")
+    if not known:
+        parts.append(f'<text x="{left}" y="{height / 2:.0f}" class="muted">no data</text></svg>')
+        return "".join(parts)
+    low = 0.0 if integer else min(known)
+    y = axis(min(low, min(known)), max(known), ticks=3, integer=integer)
+    parts.append(_y_axis(y, left, width - right, top, bottom))
+    plot_w = width - left - right
+    n = len(points)
+
+    def x_at(i: int) -> float:
+        return left + plot_w / 2 if n == 1 else left + plot_w * i / (n - 1)
+
+    segments: list[list[str]] = [[]]
+    for i, point in enumerate(points):
+        if point.value is None:
+            segments.append([])
+            continue
+        segments[-1].append(f"{x_at(i):.1f},{y.at(point.value, bottom, top - bottom):.1f}")
+    for segment in segments:
+        if len(segment) > 1:
+            parts.append(
+                f'<polyline points="{" ".join(segment)}" fill="none" '
+                f'stroke="{COLOURS["line"]}" stroke-width="2"/>'
+            )
+    step = y.ticks[1] - y.ticks[0] if len(y.ticks) > 1 else 1.0
+    for i, point in enumerate(points):
+        if point.value is None:
+            continue
+        cy = y.at(point.value, bottom, top - bottom)
+        parts.append(
+            f'<circle cx="{x_at(i):.1f}" cy="{cy:.1f}" r="3" fill="{COLOURS["line"]}">'
+            f"<title>{esc(point.label)}: {esc(fmt_tick(point.value, step / 10))}</title></circle>"
+        )
+    labels = list(x_labels)[:n]
+    room = max(1, math.floor(plot_w / (max((len(s) for s in labels), default=1) * _CHAR_PX + 8)))
+    every = max(1, math.ceil(n / room))
+    for i, label in enumerate(labels):
+        if i % every and i != n - 1:
+            continue
+        if i != n - 1 and n - 1 - i < every:  # the last label wins over a close neighbour
+            continue
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+        parts.append(
+            f'<text x="{x_at(i):.1f}" y="{height - 8}" text-anchor="{anchor}">{esc(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def swatch(kind: str, label: str) -> str:
+    """A legend entry: a square in one of ``COLOURS`` and its meaning."""
+    return (
+        f'<span class="swatch"><span style="background:{COLOURS[kind]}"></span>{esc(label)}</span>'
+    )

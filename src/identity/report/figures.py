@@ -65,6 +65,12 @@ def totals(report: RunReport) -> dict[str, float | None]:
         for count in (reasons or {}).values()
     ]
     known_quarantine = [q for q in quarantined if q is not None]
+    sizes = [
+        (number(c.get("size")), number(c.get("count")))
+        for c in report.linkage.get("cluster_sizes") or []
+        if isinstance(c, dict)
+    ]
+    multi = [(size, count) for size, count in sizes if size and count and size > 1]
     return {
         "rows_read": total("rows_read"),
         "rows_linked": total("rows_linked"),
@@ -74,6 +80,9 @@ def totals(report: RunReport) -> dict[str, float | None]:
         "customers": number(report.linkage.get("customers")),
         "records": number(report.linkage.get("records")),
         "largest_cluster": number(report.linkage.get("largest_cluster")),
+        # Linked for real: records that share their customer with at least one other record.
+        "multi_record_rows": sum(size * count for size, count in multi) if sizes else None,
+        "multi_record_customers": sum(count for _, count in multi) if sizes else None,
         "blocking_failures": float(sum(_count(q, "blocking_failures") for q in report.quality)),
         "warnings": float(sum(_count(q, "warnings") for q in report.quality)),
         "expectations": float(sum(len(q.get("outcomes") or []) for q in report.quality)),
@@ -132,7 +141,7 @@ def trends(current: RunReport, previous: RunReport | None) -> list[Trend]:
     for source in ordered_sources(current, previous):
         for key, label, better in (
             ("rows_read", "rows read", None),
-            ("rows_linked", "rows linked", True),
+            ("rows_linked", "rows accepted", True),
             ("rows_quarantined", "rows quarantined", False),
         ):
             before = source_total(previous, source, key) if previous else None
@@ -142,8 +151,9 @@ def trends(current: RunReport, previous: RunReport | None) -> list[Trend]:
     now, before = totals(current), totals(previous) if previous else {}
     for key, label, better in (
         ("rows_quarantined", "quarantined rows (all sources)", False),
-        ("records", "records linked", None),
+        ("records", "records clustered (one-record customers too)", None),
         ("customers", "customers", None),
+        ("multi_record_rows", "records in a multi-record customer", None),
         ("blocking_failures", "blocking expectation failures", False),
         ("warnings", "expectation warnings", False),
     ):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from identity.report.charts import Bar, bar_chart
+from identity.report.charts import Bar, Bin, bar_chart, histogram, swatch
 from identity.report.design import design
 from identity.report.html import cards, esc, fmt_float, fmt_int, number, table
+from identity.report.training import parameters, training_warnings
 
 _MAX_WATERFALLS = 10
 
@@ -17,34 +18,23 @@ def linkage(data: dict[str, Any]) -> str:
         return '<p class="empty">No linkage results for this run yet.</p>'
     parts = [_figures(data)]
     parts.append("<h3>Data profile and model design</h3>" + design(data))
-    parts.append("<h3>Model parameters</h3>" + _parameters(_dicts(data.get("parameters"))))
-    parts.append(
-        "<h3>Match weight distribution</h3>"
-        + bar_chart(
-            _histogram_bars(_dicts(data.get("match_weight_histogram"))),
-            title="Pairwise match weights",
-            x_label="match weight (log2 Bayes factor)",
-            y_label="pairs",
-        )
-    )
-    parts.append(
-        "<h3>Cluster sizes</h3>"
-        + bar_chart(
-            [
-                Bar(fmt_int(c.get("size")), number(c.get("count")) or 0.0)
-                for c in sorted(
-                    _dicts(data.get("cluster_sizes")), key=lambda c: number(c.get("size")) or 0
-                )
-            ],
-            title="Customers by number of source records",
-            x_label="records per customer",
-            y_label="customers",
-            log=True,
-        )
-    )
+    warnings = training_warnings(data)
+    parts.append("<h3>Model parameters</h3>" + _callout(warnings) + parameters(data))
+    parts.append("<h3>Match weight distribution</h3>" + _histogram(data))
+    parts.append("<h3>Cluster sizes</h3>" + _cluster_sizes(_dicts(data.get("cluster_sizes"))))
     parts.append("<h3>Blocking rules</h3>" + _blocking_rules(_dicts(data.get("blocking_rules"))))
     parts.append("<h3>Sample waterfalls</h3>" + _waterfalls(_dicts(data.get("waterfalls"))))
     return "".join(parts)
+
+
+def _callout(lines: list[str]) -> str:
+    if not lines:
+        return ""
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    return (
+        '<div class="callout warn" role="note"><b>Weakly trained model: check before trusting '
+        f"its links</b><ul>{items}</ul></div>"
+    )
 
 
 def _dicts(value: Any) -> list[dict[str, Any]]:
@@ -52,10 +42,21 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 
 
 def _figures(data: dict[str, Any]) -> str:
+    sizes = [
+        (number(c.get("size")), number(c.get("count"))) for c in _dicts(data.get("cluster_sizes"))
+    ]
+    multi = [(s, c) for s, c in sizes if s and c and s > 1]
     items = [
-        ("records linked", fmt_int(data.get("records")), ""),
+        ("records clustered (one-record customers too)", fmt_int(data.get("records")), ""),
         ("customers", fmt_int(data.get("customers")), ""),
-        ("largest cluster", fmt_int(data.get("largest_cluster")), ""),
+        (
+            "records in a multi-record customer",
+            fmt_int(sum(s * c for s, c in multi) if sizes else None),
+            "",
+        ),
+        ("largest customer (records)", fmt_int(data.get("largest_cluster")), ""),
+        ("pairs scored", fmt_int(data.get("scored_pairs")), ""),
+        ("links kept", fmt_int(data.get("links")), ""),
     ]
     pairwise = data.get("pairwise") or {}
     if isinstance(pairwise, dict):
@@ -65,35 +66,95 @@ def _figures(data: dict[str, Any]) -> str:
     return cards(items)
 
 
-def _parameters(parameters: list[dict[str, Any]]) -> str:
-    rows = [
-        [
-            esc(p.get("comparison")),
-            esc(p.get("level")),
-            fmt_float(p.get("m"), 4),
-            fmt_float(p.get("u"), 4),
-            fmt_float(p.get("bayes_factor"), 2),
-        ]
-        for p in parameters
+def _histogram(data: dict[str, Any]) -> str:
+    bins = [
+        Bin(
+            number(b.get("bin_start")) or 0.0,
+            number(b.get("bin_end")) or 0.0,
+            number(b.get("count")) or 0.0,
+        )
+        for b in _dicts(data.get("match_weight_histogram"))
+        if number(b.get("bin_start")) is not None and number(b.get("bin_end")) is not None
     ]
-    return table(
-        ["comparison", "level", "m", "u", "Bayes factor"],
-        rows,
-        numeric=(2, 3, 4),
-        css_class="parameters",
-        empty="No trained parameters recorded.",
+    threshold = number(data.get("threshold_match_weight"))
+    floor = number(data.get("scoring_floor_match_weight"))
+    if floor is None and threshold is not None and bins:
+        # Runs before the floor was recorded scored from the threshold (the default floor, 0).
+        floor = min(threshold, 0.0)
+    chart = histogram(
+        bins,
+        title="Match weights of scored pairs",
+        x_label="match weight (log2 Bayes factor, prior included)",
+        y_label="pairs",
+        threshold=threshold,
+        floor=floor,
     )
+    legend = [swatch("linked", "at or above the threshold: linked")]
+    if threshold is not None and floor is not None and floor < threshold:
+        legend.append(swatch("unlinked", "scored, below the threshold: not linked"))
+    caption = "".join(legend)
+    if floor is not None:
+        caption += swatch("unscored", f"below {fmt_float(floor, 1)}: not scored")
+        candidates = _candidates(data)
+        scored = number(data.get("scored_pairs"))
+        below = None if candidates is None or scored is None else max(candidates - scored, 0.0)
+        caption += (
+            f"<br>Pairs the blocking rules proposed with a weight below {fmt_float(floor, 1)} "
+            "(the scoring floor) are not kept, so they are not drawn"
+            + (
+                f": {fmt_int(below)} of {fmt_int(candidates)} candidate pairs"
+                f"{' (estimated)' if _estimated(data) else ''}."
+                if below is not None
+                else "."
+            )
+        )
+    return f'<figure class="chart">{chart}<figcaption>{caption}</figcaption></figure>'
 
 
-def _histogram_bars(bins: list[dict[str, Any]]) -> list[Bar]:
-    ordered = sorted(bins, key=lambda b: number(b.get("bin_start")) or 0.0)
+def _candidates(data: dict[str, Any]) -> float | None:
+    rules = _dicts(data.get("blocking_rules"))
+    totals = [number(r.get("cumulative")) for r in rules]
+    known = [t for t in totals if t is not None]
+    if known:
+        return max(known)
+    counts = [number(r.get("comparisons")) for r in rules]
+    return sum(c for c in counts if c is not None) if any(c is not None for c in counts) else None
+
+
+def _estimated(data: dict[str, Any]) -> bool:
+    return any(r.get("estimated") for r in _dicts(data.get("blocking_rules")))
+
+
+# Customers by records held: singletons, pairs and triples each alone, larger ones grouped.
+SIZE_BUCKETS = [(1, 1), (2, 2), (3, 3), (4, 5), (6, 10), (11, None)]
+
+
+def _cluster_sizes(sizes: list[dict[str, Any]]) -> str:
+    if not sizes:
+        return '<p class="empty">No clusters recorded.</p>'
     bars = []
-    for b in ordered:
-        start, end = number(b.get("bin_start")), number(b.get("bin_end"))
-        label = f"{fmt_float(start, 1)}–{fmt_float(end, 1)}"
-        # Negative weights mean the evidence is against a match: drawn in a second colour.
-        bars.append(Bar(label, number(b.get("count")) or 0.0, negative=(end or 0.0) <= 0.0))
-    return bars
+    for low, high in SIZE_BUCKETS:
+        count = sum(
+            number(c.get("count")) or 0.0
+            for c in sizes
+            if (size := number(c.get("size"))) is not None
+            and size >= low
+            and (high is None or size <= high)
+        )
+        label = str(low) if low == high else f"{low}+" if high is None else f"{low}–{high}"
+        bars.append(Bar(label, count))
+    while len(bars) > 3 and not bars[-1].value:  # no empty tail of large sizes
+        bars.pop()
+    chart = bar_chart(
+        bars,
+        title="Customers by number of source records",
+        x_label="source records per customer",
+        y_label="customers",
+    )
+    return (
+        f'<figure class="chart">{chart}<figcaption>A customer of size 1 is a record nothing else '
+        "matched; sizes 4 and up are grouped.</figcaption></figure>"
+    )
 
 
 def _blocking_rules(rules: list[dict[str, Any]]) -> str:

@@ -32,6 +32,9 @@ class RunReport:
         outcome: ``published``, ``blocked`` (a blocking check stopped it) or ``failed``.
         failures: One line per failed step (file, line and column for reader errors; never
             record values).
+        golden: ``identity.golden.figures.golden_figures``: channel overlap, source-pair match
+            rates, golden attribute completeness, transactions matched and unmatched.
+        transactions: ``{"rows", "by_source"}``: the order and store-sale rows read.
     """
 
     run_id: str
@@ -44,6 +47,8 @@ class RunReport:
     quarantine_by_reason: dict[str, dict[str, int]] = field(default_factory=dict)
     linkage: dict[str, Any] = field(default_factory=dict)
     id_churn: dict[str, int] = field(default_factory=dict)
+    golden: dict[str, Any] = field(default_factory=dict)
+    transactions: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as plain JSON-ready data."""

@@ -9,24 +9,38 @@ from identity.report.figures import (
     totals,
     trends,
 )
-from identity.report.html import badge, cards, delta, esc, fmt_int, fmt_percent, number, table
+from identity.report.history import vanished_files
+from identity.report.html import (
+    badge,
+    cards,
+    delta,
+    esc,
+    fmt_float,
+    fmt_int,
+    fmt_percent,
+    number,
+    table,
+)
 from identity.report.model import RunReport
+from identity.report.training import training_warnings
 
 CHURN_KEYS = ("new", "merged", "split", "retired", "kept")
 
 
 def headline(report: RunReport, previous: RunReport | None) -> str:
-    """Cards with the run's main figures and their change since the previous run."""
+    """The run's outcome, its warnings, and cards with its main figures and their change."""
     now = totals(report)
     before = totals(previous) if previous else {}
     items = [
         ("rows read", "rows_read", None),
-        ("rows linked", "rows_linked", True),
+        ("rows accepted", "rows_linked", True),
         ("rows quarantined", "rows_quarantined", False),
         ("customers", "customers", None),
-        ("largest cluster", "largest_cluster", None),
+        ("customers with 2+ records", "multi_record_customers", None),
+        ("records in a multi-record customer", "multi_record_rows", None),
+        ("largest customer (records)", "largest_cluster", None),
         ("blocking failures", "blocking_failures", False),
-        ("warnings", "warnings", False),
+        ("expectation warnings", "warnings", False),
     ]
     figures = [
         (
@@ -48,7 +62,56 @@ def headline(report: RunReport, previous: RunReport | None) -> str:
         )
         + "</p>"
     )
-    return meta + _failures(report) + cards(figures)
+    note = (
+        '<p class="muted">Rows accepted = rows read − rows quarantined: each accepted row is in '
+        "exactly one customer, one-record customers included. Records in a multi-record "
+        "customer are the ones linkage actually joined to another record.</p>"
+    )
+    return (
+        meta + _failures(report) + callout(run_warnings(report, previous)) + cards(figures) + note
+    )
+
+
+def run_warnings(report: RunReport, previous: RunReport | None) -> list[str]:
+    """What an analyst should look at before trusting the run: vanished files, weak training."""
+    return vanished_files(report, previous) + training_warnings(report.linkage)
+
+
+def callout(lines: list[str]) -> str:
+    """A warning box listing ``lines`` (plain text); nothing when there are none."""
+    if not lines:
+        return ""
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    return (
+        f'<div class="callout warn" role="note"><b>{len(lines)} warning(s)</b>'
+        f"<ul>{items}</ul></div>"
+    )
+
+
+def accuracy(report: RunReport) -> str | None:
+    """Pairwise and B-cubed precision, recall and F1 against ``truth.csv``; None without truth."""
+    scores = report.linkage.get("pairwise")
+    if not isinstance(scores, dict) or number(scores.get("f1")) is None:
+        return None
+    rows = [
+        [
+            esc(kind),
+            fmt_float(scores.get(f"{prefix}precision"), 4),
+            fmt_float(scores.get(f"{prefix}recall"), 4),
+            f"<b>{fmt_float(scores.get(f'{prefix}f1'), 4)}</b>",
+        ]
+        for kind, prefix in (("pairwise (record pairs)", ""), ("B-cubed (per record)", "bcubed_"))
+        if number(scores.get(f"{prefix}f1")) is not None
+    ]
+    intro = (
+        '<p class="muted">This run was scored against the known people behind each record '
+        f"(<code>--truth</code>), over {fmt_int(scores.get('records'))} records. Precision: "
+        "share of the records put together that are one person; recall: share of one person's "
+        "records that were put together.</p>"
+    )
+    return intro + table(
+        ["measure", "precision", "recall", "F1"], rows, numeric=(1, 2, 3), css_class="accuracy"
+    )
 
 
 OUTCOMES = {
@@ -120,7 +183,7 @@ def sources(report: RunReport) -> str:
         parts.append(f"<h3>{esc(name)}</h3>")
         parts.append(
             table(
-                ["file", "rows read", "rows linked", "rows quarantined", "balanced"],
+                ["file", "rows read", "rows accepted", "rows quarantined", "balanced"],
                 rows,
                 numeric=(1, 2, 3),
                 css_class="files",
@@ -128,8 +191,9 @@ def sources(report: RunReport) -> str:
             )
         )
     note = (
-        '<p class="muted">Every row read is either linked (in the crosswalk) or quarantined; '
-        "“balanced” checks that per file.</p>"
+        '<p class="muted">Every row read is either accepted (in the crosswalk, so in exactly '
+        "one customer) or quarantined; “balanced” checks that per file. Order and store-sale "
+        'files are listed under <a href="#transactions">Orders and store sales</a>.</p>'
     )
     return note + "".join(parts)
 

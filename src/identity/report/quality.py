@@ -13,18 +13,29 @@ _MAX_RULE_TEXT = 60
 _LIST_PREVIEW = 4
 
 
+_ORDER = {"fail": 0, "warn": 1, "pass": 2}
+
+
 def quality(report: RunReport) -> str:
-    """A summary of every suite, then one table per suite with every expectation."""
+    """Failures first: every suite's tally, every failed expectation, then the rest collapsed.
+
+    Blocking failures and warnings of every suite are listed open, in one table; each suite's
+    full list of expectations (passing ones included) sits in a collapsed ``<details>``, which
+    needs no script to open.
+    """
     if not report.quality:
         return '<p class="empty">No data-quality results for this run.</p>'
-    summary_rows = []
-    details = []
+    suites = []
     for position, suite in enumerate(report.quality):
         outcomes = [o for o in suite.get("outcomes") or [] if isinstance(o, dict)]
         statuses = [outcome_status(o) for o in outcomes]
         overall = "fail" if "fail" in statuses else "warn" if "warn" in statuses else "pass"
-        anchor = f"suite-{position}"
-        title = _title(suite)
+        suites.append((position, suite, outcomes, statuses, overall))
+    # Worst suites first; the run's own order among equals.
+    suites.sort(key=lambda item: (_ORDER[item[4]], item[0]))
+    summary_rows, problems, details = [], [], []
+    for position, suite, outcomes, statuses, overall in suites:
+        anchor, title = f"suite-{position}", _title(suite)
         summary_rows.append(
             [
                 badge(overall),
@@ -34,8 +45,16 @@ def quality(report: RunReport) -> str:
                 fmt_int(statuses.count("fail")),
             ]
         )
-        details.append(f'<h3 id="{anchor}">{esc(title)} {badge(overall)}</h3>')
-        details.append(_expectation_table(outcomes))
+        problems += [(title, o) for o, st in zip(outcomes, statuses, strict=True) if st != "pass"]
+        ordered = sorted(
+            outcomes, key=lambda o: _ORDER.get(outcome_status(o), 3)
+        )  # failures first inside a suite too
+        details.append(
+            f'<details class="suite" id="{anchor}"><summary>{esc(title)} {badge(overall)} '
+            f'<span class="muted">{fmt_int(statuses.count("pass"))} passed, '
+            f"{fmt_int(statuses.count('warn'))} warnings, {fmt_int(statuses.count('fail'))} "
+            f"blocking failures</span></summary>{_expectation_table(ordered)}</details>"
+        )
     legend = (
         '<p class="muted">Result: <span class="badge pass">pass</span> rule held · '
         '<span class="badge warn">warn</span> failed, reported only · '
@@ -48,7 +67,35 @@ def quality(report: RunReport) -> str:
         numeric=(2, 3, 4),
         css_class="suites",
     )
-    return legend + overview + "".join(details)
+    passed = sum(item[3].count("pass") for item in suites)
+    return (
+        legend
+        + overview
+        + _problems(problems)
+        + f"<h3>Every expectation, by suite ({fmt_int(passed)} passed)</h3>"
+        + '<p class="muted">Each suite opens on a click; failed expectations come first.</p>'
+        + "".join(details)
+    )
+
+
+def _problems(problems: list[tuple[str, dict[str, Any]]]) -> str:
+    """The failed expectations of every suite, blocking ones first, in an open ``<details>``."""
+    if not problems:
+        return '<p class="all-passed">Every expectation of every suite passed.</p>'
+    problems = sorted(problems, key=lambda p: _ORDER.get(outcome_status(p[1]), 3))
+    rows = [[esc(title), *_cells(outcome)] for title, outcome in problems]
+    fails = sum(1 for _, o in problems if outcome_status(o) == "fail")
+    return (
+        f'<details class="problems" open><summary><b>Failures and warnings</b> '
+        f"({fmt_int(fails)} blocking, {fmt_int(len(problems) - fails)} warnings)</summary>"
+        + table(
+            ["suite", *_HEADERS],
+            rows,
+            numeric=(5, 6),
+            css_class="expectations problems",
+        )
+        + "</details>"
+    )
 
 
 def _title(suite: dict[str, Any]) -> str:
@@ -56,39 +103,41 @@ def _title(suite: dict[str, Any]) -> str:
     return str(name) if not subject or subject == name else f"{name} ({subject})"
 
 
+_HEADERS = [
+    "result",
+    "expectation",
+    "column",
+    "severity",
+    "unexpected",
+    "%",
+    "examples (masked)",
+    "rule",
+    "why",
+]
+
+
+def _cells(outcome: dict[str, Any]) -> list[str]:
+    examples = outcome.get("examples") or []
+    example_html = ", ".join(f"<code>{esc(e)}</code>" for e in examples)
+    if outcome.get("error"):
+        example_html = f"<b>not evaluated:</b> {esc(outcome['error'])}"
+    return [
+        badge(outcome_status(outcome)),
+        f"<code>{_breakable(outcome.get('expectation_type'))}</code>",
+        esc(outcome.get("column") or "(table)"),
+        "blocking" if outcome.get("blocking") else "warn",
+        fmt_int(outcome.get("unexpected_count")),
+        fmt_percent(outcome.get("unexpected_percent")),
+        example_html,
+        _rule_text(outcome.get("kwargs") or {}),
+        esc(outcome.get("why")),
+    ]
+
+
 def _expectation_table(outcomes: list[dict[str, Any]]) -> str:
-    rows = []
-    for outcome in outcomes:
-        examples = outcome.get("examples") or []
-        example_html = ", ".join(f"<code>{esc(e)}</code>" for e in examples)
-        if outcome.get("error"):
-            example_html = f"<b>not evaluated:</b> {esc(outcome['error'])}"
-        rows.append(
-            [
-                badge(outcome_status(outcome)),
-                f"<code>{_breakable(outcome.get('expectation_type'))}</code>",
-                esc(outcome.get("column") or "(table)"),
-                "blocking" if outcome.get("blocking") else "warn",
-                fmt_int(outcome.get("unexpected_count")),
-                fmt_percent(outcome.get("unexpected_percent")),
-                example_html,
-                _rule_text(outcome.get("kwargs") or {}),
-                esc(outcome.get("why")),
-            ]
-        )
     return table(
-        [
-            "result",
-            "expectation",
-            "column",
-            "severity",
-            "unexpected",
-            "%",
-            "examples (masked)",
-            "rule",
-            "why",
-        ],
-        rows,
+        _HEADERS,
+        [_cells(outcome) for outcome in outcomes],
         numeric=(4, 5),
         css_class="expectations",
         empty="This suite has no expectations.",

@@ -75,7 +75,7 @@ def _desc(desc: object) -> _Desc | None:
 @cache
 def _region(region: str) -> _Region | None:
     metadata = PhoneMetadata.metadata_for_region(region, None)
-    if metadata is None:
+    if metadata is None or metadata.country_code is None:
         return None
     types = [_desc(getattr(metadata, name)) for name in _TYPES]
     if not metadata.same_mobile_and_fixed_line_pattern:

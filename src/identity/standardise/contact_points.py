@@ -160,6 +160,8 @@ def phone_key(text: str | None) -> str | None:
 
 def _region_if_valid(number: phonenumbers.PhoneNumber) -> str | None:
     """The region of a valid number (what is_valid_number decides), None when invalid."""
+    if number.country_code is None:
+        return None
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(number.country_code, ())
     if not regions:
         return None

@@ -115,25 +115,26 @@ def _pycountry_names(language: str | None) -> dict[str, str]:
     return names
 
 
+def _add_locale_names(lookup: dict[str, str], languages: tuple[str, ...]) -> None:
+    """Add phonenumbers' region names in ``languages``, keeping names already in ``lookup``."""
+    for language in languages:
+        for region in sorted(LOCALE_DATA):
+            name = _locale_name(region, language)
+            if name:
+                lookup.setdefault(fold_text(name), region)
+
+
 @lru_cache(maxsize=1)
 def _country_lookup() -> dict[str, str]:
     # Earlier sources win a name: phonenumbers' everyday English and French names first, then
     # pycountry's ISO names in English and in the other languages. (Today no name folds the
     # same for two countries across these sources; the order decides should a release add one.)
     lookup: dict[str, str] = {}
-    for language in ("en", "fr"):
-        for region in sorted(LOCALE_DATA):
-            name = _locale_name(region, language)
-            if name:
-                lookup.setdefault(fold_text(name), region)
+    _add_locale_names(lookup, ("en", "fr"))
     for language in (None, *COUNTRY_NAME_LANGUAGES):
         for name, region in _pycountry_names(language).items():
             lookup.setdefault(name, region)
-    for language in COUNTRY_NAME_LANGUAGES:
-        for region in sorted(LOCALE_DATA):
-            name = _locale_name(region, language)
-            if name:
-                lookup.setdefault(fold_text(name), region)
+    _add_locale_names(lookup, COUNTRY_NAME_LANGUAGES)
     for country in pycountry.countries:
         lookup.setdefault(country.alpha_3.lower(), country.alpha_2)
     for region in LOCALE_DATA:
