@@ -1,18 +1,33 @@
-"""Shared fixtures: one Spark session per test run, and generated demo data with its truth."""
+"""Shared fixtures: one Spark session per test run, and generated demo data with its truth.
+
+Fixtures used by one module stay in it; those several modules share live here, and plain
+helpers shared by test modules live in ``tests/support/``.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from support.linkage import World
 
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 E2E_PEOPLE = 2000
 E2E_SEED = 7
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that starts the shared Spark session is in the ``spark`` tier."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.spark)
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +58,19 @@ def dagster_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("dagster_home")
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+@pytest.fixture(scope="session")
+def linkage_world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """400 generated people, standardised: the linkage tests' world."""
+    from support.linkage import generate_world
+
+    return generate_world(tmp_path_factory.mktemp("linkage_world"))
+
+
+@pytest.fixture(scope="session")
+def world_model(linkage_world: World) -> dict[str, Any]:
+    """The model trained on ``linkage_world``, to link hand-made records among its people."""
+    from support.linkage import train_world_model
+
+    return train_world_model(linkage_world)

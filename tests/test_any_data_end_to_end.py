@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from run_support import run_record, run_sources
 
 import identity_demo as demo
 from dagster_project.cli import run_job
@@ -25,6 +24,7 @@ from identity.linkage import LinkageConfig, link_and_cluster
 from identity.readers.landing import read_landing_source
 from identity.standardise.batches import standardise_sources
 from identity_bench import public, variants
+from support.runs import run_record, run_sources
 
 pytestmark = pytest.mark.slow
 

@@ -27,7 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bad_input_files import (
+
+from identity.readers import SourceBatch, SourceFormatError
+from identity.readers.landing import read_landing_source
+from identity.standardise.batches import Standardised, standardise_sources
+from support.bad_input_files import (
     CRM_HEADER,
     META_HEADER,
     SHOPIFY_HEADER,
@@ -48,10 +52,6 @@ from bad_input_files import (
     utf8,
     utf8_bom,
 )
-
-from identity.readers import SourceBatch, SourceFormatError
-from identity.readers.landing import read_landing_source
-from identity.standardise.batches import Standardised, standardise_sources
 
 Check = Callable[[pd.DataFrame, pd.DataFrame], None]
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bad_input_files import crm_export, crm_row, utf8_bom
 from deltalake import DeltaTable
-from run_support import quarantine_csv, run_sources
 
 from dagster_project.cli import run_job
 from dagster_project.failures import failure_message
 from identity.safe_csv import FORMULA_PREFIXES, neutralise, write_csv
 from identity_demo import generate
+from support.bad_input_files import crm_export, crm_row, utf8_bom
+from support.runs import quarantine_csv, run_sources
 
 PEOPLE = 300
 SEED = 11

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from run_support import model_json, run_record, run_sources
 
 from dagster_project.cli import run_job
 from dagster_project.failures import failure_message
 from identity import evaluate
 from identity import publish as pub
+from support.runs import model_json, run_record, run_sources
 
 pytestmark = pytest.mark.slow
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from id_support import clusters, previous
 
 from identity import schema as s
 from identity.golden.ids import IdAssignment, assign_ids, mint_id
+from support.ids import clusters, previous
 
 ID = re.compile(r"cus_[0-9a-f]{20}")
 

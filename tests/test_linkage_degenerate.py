@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from linkage_support import crm_rows
 
 from identity import engine
 from identity import schema as s
 from identity.linkage import LinkageConfig, link_and_cluster
+from support.linkage import crm_rows
 
 
 def _link(contacts: pd.DataFrame):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
-from linkage_support import cluster_of, crm_rows, generated, link_with_world, world_model
+import pytest
 
 from identity import engine
 from identity.linkage import Guards, LinkageConfig, link_and_cluster
 from identity.linkage.cluster import cluster
 from identity.linkage.prepare import prepare
+from support.linkage import World, cluster_of, crm_rows, link_with_world
 
 FIRST = [
     "Agnès",
@@ -148,15 +151,23 @@ def _no_two_strangers_together(strangers: pd.DataFrame, clusters: pd.Series) -> 
     assert (sizes.loc[theirs.to_numpy()] == 1).all()
 
 
-def test_placeholder_email_and_phone_do_not_join_50_people():
+# Links the strangers among a generated world, with the model trained on it.
+@pytest.mark.slow
+def test_placeholder_email_and_phone_do_not_join_50_people(
+    linkage_world: World, world_model: dict[str, Any]
+):
     strangers = _strangers("test@test.com", "0000000000")
     # Standardisation already treats these as placeholders: no record keeps them.
     assert strangers["email"].isna().all() and strangers["phone"].isna().all()
-    result = link_with_world(strangers)
+    result = link_with_world(strangers, linkage_world, world_model)
     _no_two_strangers_together(strangers, cluster_of(result))
 
 
-def test_an_over_frequent_real_looking_email_and_phone_are_ignored():
+# Links the strangers among a generated world, with the model trained on it.
+@pytest.mark.slow
+def test_an_over_frequent_real_looking_email_and_phone_are_ignored(
+    linkage_world: World, world_model: dict[str, Any]
+):
     strangers = _strangers("frontdesk@grand-hotel-lyon.fr", "+33 4 78 42 10 10")
     # Valid values, so standardisation keeps them; the linkage guard must drop them.
     assert strangers["email"].notna().all() and strangers["phone"].notna().all()
@@ -167,7 +178,7 @@ def test_an_over_frequent_real_looking_email_and_phone_are_ignored():
     kept = prepare(strangers, Guards(max_identifier_frequency=60))
     assert kept["email"].notna().all() and kept["phone"].notna().all()
 
-    result = link_with_world(strangers)
+    result = link_with_world(strangers, linkage_world, world_model)
     _no_two_strangers_together(strangers, cluster_of(result))
 
 
@@ -205,10 +216,14 @@ def test_a_cluster_within_the_limit_is_left_whole():
     assert result.oversized == []
 
 
-def test_oversized_clusters_are_flagged_in_the_run_diagnostics():
+# Links a generated world with the model trained on it.
+@pytest.mark.slow
+def test_oversized_clusters_are_flagged_in_the_run_diagnostics(
+    linkage_world: World, world_model: dict[str, Any]
+):
     limit = 2
-    contacts, _ = generated()
-    config = LinkageConfig(blocking_analysis=False, trained_model=world_model())
+    contacts = linkage_world.contacts
+    config = LinkageConfig(blocking_analysis=False, trained_model=world_model)
     result = link_and_cluster(
         contacts, engine.make_db_api("duckdb"), config, Guards(max_cluster_size=limit)
     )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from linkage_support import cluster_of, crm_rows, link_with_world
+from typing import Any
+
+import pytest
+
+from support.linkage import World, cluster_of, crm_rows, link_with_world
+
+# Each test links its records among a generated world, with the model trained on it.
+pytestmark = pytest.mark.slow
 
 HOME = {
     "street": "12 rue des Acacias",
@@ -82,9 +89,11 @@ def _family() -> list[dict[str, str]]:
     ]
 
 
-def test_household_members_stay_apart_and_their_duplicates_merge():
+def test_household_members_stay_apart_and_their_duplicates_merge(
+    linkage_world: World, world_model: dict[str, Any]
+):
     family = crm_rows([{**row, "id": f"0038d000house{row['id']}"} for row in _family()])
-    clusters = cluster_of(link_with_world(family))
+    clusters = cluster_of(link_with_world(family, linkage_world, world_model))
 
     def of(name: str) -> str:
         return clusters.loc[f"crm:0038d000house{name}"]
@@ -100,7 +109,9 @@ def test_household_members_stay_apart_and_their_duplicates_merge():
     assert set(clusters[clusters.isin(people)].index) == family_keys
 
 
-def test_a_shared_inbox_joins_one_persons_records_but_not_a_relative():
+def test_a_shared_inbox_joins_one_persons_records_but_not_a_relative(
+    linkage_world: World, world_model: dict[str, Any]
+):
     # Failing data for the rule: the same inbox with the *same* first name is one person.
     rows = [
         {
@@ -126,6 +137,6 @@ def test_a_shared_inbox_joins_one_persons_records_but_not_a_relative():
             **HOME,
         },
     ]
-    clusters = cluster_of(link_with_world(crm_rows(rows)))
+    clusters = cluster_of(link_with_world(crm_rows(rows), linkage_world, world_model))
     assert clusters.loc["crm:0038d000inboxa"] == clusters.loc["crm:0038d000inboxb"]
     assert clusters.loc["crm:0038d000inboxc"] != clusters.loc["crm:0038d000inboxa"]

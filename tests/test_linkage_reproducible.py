@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from linkage_support import generated
 
 from identity import engine
 from identity.linkage import LinkageConfig, LinkageResult, link_and_cluster
+from support.linkage import World
 
 pytestmark = pytest.mark.slow
 
@@ -16,18 +16,17 @@ pytestmark = pytest.mark.slow
 SAMPLED_PAIRS = 20_000
 
 
-def _run(seed: int) -> LinkageResult:
-    contacts, _ = generated()
+def _run(world: World, seed: int) -> LinkageResult:
     config = LinkageConfig(seed=seed, u_max_pairs=SAMPLED_PAIRS, blocking_analysis=False)
-    return link_and_cluster(contacts, engine.make_db_api("duckdb"), config)
+    return link_and_cluster(world.contacts, engine.make_db_api("duckdb"), config)
 
 
 def _model_text(result: LinkageResult) -> str:
     return json.dumps(result.model, sort_keys=True)
 
 
-def test_training_twice_gives_an_identical_model_and_identical_clusters():
-    first, second = _run(42), _run(42)
+def test_training_twice_gives_an_identical_model_and_identical_clusters(linkage_world: World):
+    first, second = _run(linkage_world, 42), _run(linkage_world, 42)
     assert _model_text(first) == _model_text(second)
     assert first.clusters.equals(second.clusters)
     # Not trivially equal: EM trained the name levels it saw (rare ones may stay untrained).
@@ -36,6 +35,6 @@ def test_training_twice_gives_an_identical_model_and_identical_clusters():
     assert len(trained) >= 5 and len(set(trained)) == len(trained)
 
 
-def test_another_seed_samples_other_pairs_and_trains_another_model():
+def test_another_seed_samples_other_pairs_and_trains_another_model(linkage_world: World):
     # Failing data for the check above: the comparison does see a different training run.
-    assert _model_text(_run(42)) != _model_text(_run(7))
+    assert _model_text(_run(linkage_world, 42)) != _model_text(_run(linkage_world, 7))

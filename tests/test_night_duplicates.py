@@ -8,7 +8,16 @@ import os
 from pathlib import Path
 
 import pandas as pd
-from bad_input_files import (
+
+from identity import schema as s
+from identity.quality import validate_frame
+from identity.readers import SourceBatch
+from identity.readers.landing import read_landing_source
+from identity.standardise import StandardisedBatch, standardise
+from identity.standardise.batches import standardise_sources
+from identity.standardise.quarantine import DUPLICATE, EXACT_DUPLICATE
+from identity.standardise.recency import date_in_name
+from support.bad_input_files import (
     crm_export,
     crm_id,
     crm_row,
@@ -22,15 +31,6 @@ from bad_input_files import (
     utf8,
     utf8_bom,
 )
-
-from identity import schema as s
-from identity.quality import validate_frame
-from identity.readers import SourceBatch
-from identity.readers.landing import read_landing_source
-from identity.standardise import StandardisedBatch, standardise
-from identity.standardise.batches import standardise_sources
-from identity.standardise.quarantine import DUPLICATE, EXACT_DUPLICATE
-from identity.standardise.recency import date_in_name
 
 OLD, NEW = "customers_export.csv", "customers_export_2026-12-01.csv"
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bad_input_files import shop_export, shop_row, square_export, square_row, utf8
 
 from identity import schema as s
 from identity.readers.landing import read_landing_source
 from identity.standardise import normalise_email
 from identity.standardise.batches import standardise_sources
+from support.bad_input_files import shop_export, shop_row, square_export, square_row, utf8
 
 
 @pytest.mark.parametrize(

@@ -15,13 +15,13 @@ import dagster as dg
 import pandas as pd
 import pytest
 from deltalake import DeltaTable
-from id_support import clusters, previous
 
 from identity import publish as pub
 from identity import schema as s
 from identity.golden import retired
 from identity.golden.ids import assign_ids
 from identity.golden.volume import Baseline, check_share, check_volume
+from support.ids import clusters, previous
 
 
 def ids(assignment) -> dict[str, str]:
@@ -296,7 +296,7 @@ def test_customers_retired_by_an_empty_export_get_their_ids_back(three_nights: d
 
 @pytest.mark.slow
 def test_the_empty_export_warns_naming_the_source_and_the_run_goes_on(three_nights: dict) -> None:
-    from run_support import suite_result
+    from support.runs import suite_result
 
     first, bad, back = three_nights["nights"]
     check = bad["checks"]["ecommerce_volume"]

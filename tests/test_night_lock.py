@@ -136,10 +136,13 @@ def test_identity_run_refuses_a_locked_warehouse_in_one_line(
 ) -> None:
     from dagster_project.cli import main
 
+    landing = tmp_path / "landing"
+    (landing / "crm").mkdir(parents=True)
+    (landing / "crm" / "contacts.csv").write_text("Id,LastName\n0031,Smith\n", encoding="utf-8")
     holder = hold(tmp_path / "warehouse", "run-a", 60)
     try:
         code = main(
-            ["run", "--landing", str(tmp_path), "--warehouse", str(tmp_path / "warehouse")]
+            ["run", "--landing", str(landing), "--warehouse", str(tmp_path / "warehouse")]
             + ["--engine", "duckdb"]
         )
         err = capsys.readouterr().err.strip()

@@ -10,13 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bad_input_files import (
-    shop_export,
-    shop_row,
-    square_export,
-    square_row,
-    utf8,
-)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +23,13 @@ from identity.standardise.placeholders import (
     PLACEHOLDER_WORD,
     QUESTION_MARKS,
     REPEATED_DIGIT,
+)
+from support.bad_input_files import (
+    shop_export,
+    shop_row,
+    square_export,
+    square_row,
+    utf8,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,10 +8,10 @@ import json
 
 import pandas as pd
 import pytest
-from test_quality_frames import TODAY, contacts_frame, golden_frame, raw_frame
 
 from identity import schema as s
 from identity.quality import SuiteResult, validate_frame
+from support.quality_frames import TODAY, contacts_frame, golden_frame, raw_frame
 
 RAW_SUITES = {f"{source}_raw": source for source in s.SOURCE_SYSTEMS}
 NOT_MATCH_LIST = "expect_column_values_to_not_match_regex_list"

@@ -19,12 +19,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from deltalake import DeltaTable
-from run_support import run_sources
 
 from dagster_project.cli import run_job
 from dagster_project.failures import failure_message
 from identity import publish as pub
 from identity import schema as s
+from support.runs import run_sources
 
 pytestmark = pytest.mark.slow
 

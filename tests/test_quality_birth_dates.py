@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from test_quality_frames import TODAY
 
 from identity import schema as s
 from identity.quality import ExpectationOutcome, SuiteResult, validate_frame
 from identity.standardise import standardise
+from support.quality_frames import TODAY
 
 BETWEEN = "expect_column_values_to_be_between"
 FUTURE = (TODAY + timedelta(days=40)).isoformat()

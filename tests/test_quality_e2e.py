@@ -24,8 +24,6 @@ import dagster as dg
 import pandas as pd
 import pytest
 from deltalake import DeltaTable
-from landing_faults import Planted, data_rows, insert_rows, lose_cities, plant_faults
-from run_support import run_sources
 
 from dagster_project.cli import main, run_job
 from dagster_project.failures import failure_message
@@ -33,6 +31,8 @@ from identity import publish as pub
 from identity import schema as s
 from identity.readers import export_files, is_transaction_export
 from identity.standardise.quarantine import DUPLICATE, EXACT_DUPLICATE
+from support.landing_faults import Planted, data_rows, insert_rows, lose_cities, plant_faults
+from support.runs import run_sources
 
 pytestmark = pytest.mark.slow
 

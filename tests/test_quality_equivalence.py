@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from test_quality_frames import TODAY, contacts_frame, golden_frame, raw_frame
 
 from identity import schema as s
 from identity.quality import SuiteResult, _results, load_suite, locations, runner, validate_frame
+from support.quality_frames import TODAY, contacts_frame, golden_frame, raw_frame
 
 RAW_SUITES = {f"{source}_raw": source for source in s.SOURCE_SYSTEMS}
 SUBJECTS = {**RAW_SUITES, "contacts": "contacts", "golden_customers": "golden"}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from test_quality_frames import crosswalk_frame, golden_frame
 
 from identity.quality import check_golden_traceable
 from identity.quality.traceability import TRACEABLE_EXPECTATION
+from support.quality_frames import crosswalk_frame, golden_frame
 
 
 def test_matching_tables_are_traceable() -> None:

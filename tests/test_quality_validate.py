@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_quality_frames import TODAY, contacts_frame, golden_frame, raw_frame
 
 from identity import schema as s
 from identity.quality import ExpectationOutcome, SuiteResult, load_suite, validate_frame
+from support.quality_frames import TODAY, contacts_frame, golden_frame, raw_frame
 
 RAW_SUITES = {f"{source}_raw": source for source in s.SOURCE_SYSTEMS}
 SUBJECTS = {**RAW_SUITES, "contacts": "contacts", "golden_customers": "golden"}

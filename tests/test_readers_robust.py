@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import itertools
 import json
 import logging
 import os
 import random
-import sys
 from pathlib import Path
 
 import pytest
-from bad_input_files import (
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from identity.readers import SourceBatch, read_source, read_transactions
+from identity.readers._assemble import describe_header
+from identity.readers._parse import MAX_FIELD_CHARS, _line_offset, _lines_in, physical_lines
+from identity.readers._records import scan_record
+from identity.readers._vocabulary import KNOWN_COLUMNS
+from identity.readers.landing import read_landing_source
+from identity.standardise.batches import standardise_sources
+from support.bad_input_files import (
     CRM_HEADER,
     SHOPIFY_HEADER,
     SQUARE_HEADER,
@@ -36,34 +44,9 @@ from bad_input_files import (
     utf8,
     utf8_bom,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from identity.readers import SourceBatch, read_source, read_transactions
-from identity.readers._assemble import describe_header
-from identity.readers._parse import MAX_FIELD_CHARS, _line_offset, _lines_in, physical_lines
-from identity.readers._records import scan_record
-from identity.readers._vocabulary import KNOWN_COLUMNS
-from identity.readers.landing import read_landing_source
-from identity.standardise.batches import standardise_sources
+from support.counting import physical_records
 
 MB = 1024 * 1024
-
-
-def physical_records(data: bytes, encoding: str = "utf-8-sig", delimiter: str = ",") -> list[int]:
-    """Start line of every data record of a file, as the csv module sees it with no limit."""
-    previous = csv.field_size_limit(sys.maxsize)
-    try:
-        text = io.StringIO(data.decode(encoding), newline="")
-        reader = csv.reader(text, delimiter=delimiter, strict=False)
-        starts, end = [], 0
-        for fields in reader:
-            start, end = end + 1, reader.line_num
-            if "".join(fields).strip():
-                starts.append(start)
-    finally:
-        csv.field_size_limit(previous)
-    return starts[1:]  # the header is not a record
 
 
 def assert_nothing_lost(batch: SourceBatch, file: str, starts: list[int]) -> None:

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bad_input_files import (
+
+from identity.readers import SourceBatch, read_source
+from identity.standardise.batches import Standardised, standardise_sources
+from support.bad_input_files import (
     CRM_HEADER,
     SQUARE_HEADER,
     crm_export,
@@ -26,10 +29,7 @@ from bad_input_files import (
     utf8,
     utf8_bom,
 )
-from test_readers_robust import physical_records
-
-from identity.readers import SourceBatch, read_source
-from identity.standardise.batches import Standardised, standardise_sources
+from support.counting import physical_records
 
 
 def read_and_balance(source: str, folder: Path) -> tuple[SourceBatch, Standardised]:

@@ -8,136 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from identity.quality import ExpectationOutcome, SuiteResult
 from identity.report import RunReport, load_runs, write_run_report
+from support.reports import HOSTILE, sample_report
 
 EXTERNAL = re.compile(r"https?://|//cdn|<script\s+src|<link\b", re.IGNORECASE)
-HOSTILE = '<script>alert("x")</script>'
-
-
-def _suite(suite: str, subject: str, email_unexpected: int, blocking_fails: bool) -> dict:
-    outcomes = [
-        ExpectationOutcome(
-            suite=suite,
-            expectation_type="expect_column_values_to_be_unique",
-            column="source_record_id",
-            kwargs={"column": "source_record_id"},
-            blocking=True,
-            success=not blocking_fails,
-            element_count=500,
-            unexpected_count=3 if blocking_fails else 0,
-            unexpected_percent=0.6 if blocking_fails else 0.0,
-            examples=["0035g00000AbCd001A"] if blocking_fails else [],
-            why="Ids identify records.",
-        ),
-        ExpectationOutcome(
-            suite=suite,
-            expectation_type="expect_column_values_to_match_regex",
-            column="email",
-            kwargs={"column": "email", "regex": "^[^@]+@[^@]+$", "mostly": 0.99},
-            blocking=False,
-            success=email_unexpected == 0,
-            element_count=500,
-            unexpected_count=email_unexpected,
-            unexpected_percent=email_unexpected / 5,
-            examples=["j***@g****.com", HOSTILE] if email_unexpected else [],
-            why="Email is the strongest identifier.",
-        ),
-    ]
-    return SuiteResult(suite, subject, outcomes).to_dict()
-
-
-def _report(
-    run_id: str, started_at: str, *, read: int, customers: int, bad_emails: int
-) -> RunReport:
-    return RunReport(
-        run_id=run_id,
-        started_at=started_at,
-        engine="duckdb",
-        sources={
-            "crm": {
-                "files": [
-                    {
-                        "file": "contacts.csv",
-                        "rows_read": read,
-                        "rows_linked": read - 5,
-                        "rows_quarantined": 5,
-                    },
-                    {"file": HOSTILE, "rows_read": 10, "rows_linked": 9, "rows_quarantined": 0},
-                ],
-                "rows_read": read + 10,
-                "rows_linked": read + 4,
-                "rows_quarantined": 5,
-            },
-            "social": {"files": [], "rows_read": 0, "rows_linked": 0, "rows_quarantined": 0},
-        },
-        quality=[
-            _suite("crm_raw", "crm", bad_emails, blocking_fails=False),
-            _suite("contacts", "contacts", 0, blocking_fails=bad_emails > 10),
-        ],
-        quarantine_by_reason={"crm": {"missing id": 3, "test lead": 2}},
-        linkage={
-            "records": read + 4,
-            "customers": customers,
-            "largest_cluster": 4,
-            "match_weight_histogram": [
-                {"bin_start": -10 + 2 * i, "bin_end": -8 + 2 * i, "count": c}
-                for i, c in enumerate([50, 30, 10, 5, 8, 20, 40, 12])
-            ],
-            "cluster_sizes": [
-                {"size": 1, "count": 300},
-                {"size": 2, "count": 40},
-                {"size": 4, "count": 2},
-            ],
-            "parameters": [
-                {
-                    "comparison": "email",
-                    "level": "exact",
-                    "m": 0.9,
-                    "u": 0.0001,
-                    "bayes_factor": 9000.0,
-                },
-                {
-                    "comparison": "first_name",
-                    "level": "else",
-                    "m": 0.05,
-                    "u": 0.95,
-                    "bayes_factor": 0.0526,
-                },
-            ],
-            "blocking_rules": [{"rule": "l.email = r.email", "comparisons": 1234}],
-            "waterfalls": [
-                {
-                    "cluster_id": "C000001",
-                    "records": ["crm:0035g00000AbCd001A", "pos:JDKY"],
-                    "pairs": [
-                        {
-                            "left": "crm:0035g00000AbCd001A",
-                            "right": "pos:JDKY",
-                            "match_weight": 9.1,
-                            "terms": [
-                                {"comparison": "prior", "level": "", "weight": -6.6},
-                                {"comparison": "email", "level": "exact", "weight": 13.1},
-                                {"comparison": "first_name", "level": HOSTILE, "weight": 2.6},
-                            ],
-                        },
-                    ],
-                }
-            ],
-            "pairwise": {"precision": 0.98, "recall": 0.91, "f1": 0.944},
-        },
-        id_churn={"new": 12, "merged": 2, "split": 1, "retired": 0, "kept": customers - 12},
-    )
 
 
 @pytest.fixture
 def two_runs(tmp_path: Path) -> Path:
     write_run_report(
-        _report("run-1", "2026-01-01T10:00:00+00:00", read=400, customers=320, bad_emails=0),
+        sample_report("run-1", "2026-01-01T10:00:00+00:00", read=400, customers=320, bad_emails=0),
         tmp_path,
     )
     write_run_report(
-        _report("run-2", "2026-01-02T10:00:00+00:00", read=500, customers=350, bad_emails=20),
+        sample_report("run-2", "2026-01-02T10:00:00+00:00", read=500, customers=350, bad_emails=20),
         tmp_path,
     )
     return tmp_path
@@ -176,8 +60,9 @@ def test_every_value_is_html_escaped(two_runs: Path) -> None:
 def test_index_shows_the_expectation_table_of_the_latest_run(two_runs: Path) -> None:
     text = _read(two_runs / "index.html")
     assert text.count('<table class="expectations">') == 2
-    table = text[text.index('<table class="expectations">') :]
-    table = table[: table.index("</table>")]
+    # Suites are listed worst first: crm_raw (a warning) after contacts (a blocking failure).
+    table = text[text.index('<details class="suite" id="suite-0">') :]
+    table = table[table.index('<table class="expectations">') : table.index("</table>")]
     assert "expect_column_values_to_match_regex" in table
     assert '<span class="badge warn">warn</span>' in table
     assert "<code>j***@g****.com</code>" in table
@@ -230,8 +115,9 @@ def test_sections_show_sources_quarantine_linkage_and_churn(two_runs: Path) -> N
     )
     assert "No files for this source this run." in text
     assert re.search(r"missing id</td><td class=\"num\">3</td>", text)
-    assert text.count("<svg") == 2
-    assert text.count("<rect") == 8 + 3  # histogram bins + cluster sizes
+    linkage = text[text.index('<section id="linkage">') :]
+    assert linkage.count("<svg") == 2
+    assert linkage.count("<rect") == 8 + 4  # histogram bins + cluster sizes 1, 2, 3, 4–5
     assert "<code>l.email = r.email</code>" in text and "1,234" in text
     assert "9,000.00" in text and "0.0001" in text
     assert 'class="pos" style="left:50%;width:50.0%"' in text  # email term, the largest
@@ -285,7 +171,9 @@ def test_history_round_trips_and_skips_unreadable_files(two_runs: Path) -> None:
     (two_runs / "runs" / "broken.json").write_text("{", encoding="utf-8")
     runs = load_runs(two_runs)
     assert [run.run_id for run in runs] == ["run-2", "run-1"]
-    expected = _report("run-2", "2026-01-02T10:00:00+00:00", read=500, customers=350, bad_emails=20)
+    expected = sample_report(
+        "run-2", "2026-01-02T10:00:00+00:00", read=500, customers=350, bad_emails=20
+    )
     assert runs[0].to_dict() == json.loads(json.dumps(expected.to_dict()))
 
 
@@ -293,7 +181,8 @@ def test_the_same_report_renders_to_the_same_bytes(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     for folder in (first, second):
         write_run_report(
-            _report("r", "2026-01-01T00:00:00+00:00", read=5, customers=4, bad_emails=1), folder
+            sample_report("r", "2026-01-01T00:00:00+00:00", read=5, customers=4, bad_emails=1),
+            folder,
         )
     assert _read(first / "index.html") == _read(second / "index.html")
     assert _read(first / "runs" / "r.json") == _read(second / "runs" / "r.json")

@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_report import _report
 
 from identity.report import write_run_report
+from support.reports import sample_report
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -51,11 +51,11 @@ def test_index_renders_in_headless_chromium(tmp_path: Path) -> None:
     chromium = _chromium()
     reports = tmp_path / "reports"
     write_run_report(
-        _report("run-1", "2026-01-01T10:00:00+00:00", read=400, customers=320, bad_emails=0),
+        sample_report("run-1", "2026-01-01T10:00:00+00:00", read=400, customers=320, bad_emails=0),
         reports,
     )
     index = write_run_report(
-        _report("run-2", "2026-01-02T10:00:00+00:00", read=500, customers=350, bad_emails=20),
+        sample_report("run-2", "2026-01-02T10:00:00+00:00", read=500, customers=350, bad_emails=20),
         reports,
     )
     url = index.resolve().as_uri()
@@ -75,4 +75,4 @@ def test_index_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert '<table class="expectations">' in text
     assert "expect_column_values_to_match_regex" in text
     assert "j***@g****.com" in text
-    assert text.count("<svg") == 2
+    assert text.count("<svg") == 2 + 5  # linkage charts, five trend plots (F1 included)

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from run_support import source_read, suite_outcome
 
 from identity import step_store
 from identity.quality.outcomes import SuiteResult
 from identity.readers import SourceBatch
 from identity.run import SourceRead, SourceSummary
+from support.runs import source_read, suite_outcome
 
 
 def test_a_source_read_comes_back_equal_frames_and_verdicts_alike(tmp_path: Path) -> None:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
-from run_support import source_read
 
 from dagster_project.resources import resources_from_env
 from identity import step_store
 from identity.run import SourceRead, SourceSummary
+from support.runs import source_read
 
 SEEN: dict[str, object] = {}
 

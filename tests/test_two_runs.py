@@ -52,6 +52,7 @@ def _crosswalk_version(warehouse: Path, version: int) -> pd.DataFrame:
     return _with_keys(table)[[s.RECORD_KEY, s.CUSTOMER_ID, s.RUN_ID]]
 
 
+# Two whole runs of the job: the tests that read them are in the slow tier.
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory: pytest.TempPathFactory, dagster_home: Path) -> TwoRuns:
     """Run the job on day 1, evolve the landing, run it again on day 2 (same warehouse)."""
@@ -104,12 +105,14 @@ def _exact_customers(crosswalk: pd.DataFrame, truth: pd.DataFrame) -> set[str]:
     return {c for c, person in pure.items() if records[c] == per_person[person]}
 
 
+@pytest.mark.slow
 def test_first_run_logs_every_customer_as_new(two_runs: TwoRuns) -> None:
     changes = two_runs.run1_changes
     assert set(changes["change_type"]) == {"new"}
     assert len(changes) == two_runs.before[s.CUSTOMER_ID].nunique()
 
 
+@pytest.mark.slow
 def test_unchanged_customers_keep_their_id(two_runs: TwoRuns) -> None:
     """Every customer run 1 resolved right, and the day did not change, keeps its id."""
     before, after = two_runs.before, two_runs.after
@@ -131,6 +134,7 @@ def test_unchanged_customers_keep_their_id(two_runs: TwoRuns) -> None:
     assert (edited[f"{s.CUSTOMER_ID}_1"] == edited[f"{s.CUSTOMER_ID}_2"]).all()
 
 
+@pytest.mark.slow
 def test_changes_are_exactly_the_merge_the_split_and_the_new_customers(two_runs: TwoRuns) -> None:
     summary, before, after = two_runs.summary, two_runs.before, two_runs.after
     changes = two_runs.changes
@@ -159,6 +163,7 @@ def test_changes_are_exactly_the_merge_the_split_and_the_new_customers(two_runs:
     assert not (set(changes["change_type"]) - {"new", "merged", "split"})
 
 
+@pytest.mark.slow
 def test_new_customers_are_the_new_people(two_runs: TwoRuns) -> None:
     """New records form new customers of their own: never an old id, never mixed with others."""
     summary, after, before = two_runs.summary, two_runs.after, two_runs.before
@@ -179,6 +184,7 @@ def test_new_customers_are_the_new_people(two_runs: TwoRuns) -> None:
     ).all()
 
 
+@pytest.mark.slow
 def test_merge_keeps_the_larger_customer_and_split_keeps_the_larger_part(
     two_runs: TwoRuns,
 ) -> None:
@@ -202,6 +208,7 @@ def test_merge_keeps_the_larger_customer_and_split_keeps_the_larger_part(
     assert logged.at[new_id, "record_count"] == 1
 
 
+@pytest.mark.slow
 def test_second_truth_says_who_merged_and_split(two_runs: TwoRuns) -> None:
     summary = two_runs.summary
     truth = two_runs.truth2.set_index(s.RECORD_KEY)["entity_id"]

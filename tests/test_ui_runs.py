@@ -25,14 +25,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from landing_faults import lose_cities
-from run_support import run_record
 
 from dagster_project.cli import main
 from identity import publish as pub
 from identity import schema as s
 from identity import step_store
 from identity.readers.landing import read_landing_source
+from support.landing_faults import lose_cities
+from support.runs import run_record
 
 pytestmark = pytest.mark.slow
 

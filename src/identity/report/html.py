@@ -59,10 +59,44 @@ table.expectations td:nth-child(7) { min-width:120px; }
 table.expectations td:nth-child(8) { min-width:170px; max-width:220px; }
 table.expectations td:nth-child(9) { min-width:200px; }
 .qbar { height:10px; background:var(--bar); border-radius:2px; }
-svg { background:#fff; max-width:100%; }
+svg { background:#fff; max-width:100%; height:auto; }
 svg text { font-size:11px; fill:var(--ink); }
-nav a { margin-right:14px; }
+svg text.muted { fill:var(--muted); font-style:italic; }
+svg text.threshold-label { fill:var(--fail); font-weight:600; }
+svg text.chart-title { font-size:12px; font-weight:600; }
+nav a { margin-right:14px; display:inline-block; }
 a { color:#2458a6; }
+.table-wrap { max-width:100%; overflow-x:auto; }
+figure.chart { margin:8px 0 14px; max-width:100%; }
+figcaption { color:var(--muted); font-size:12px; margin-top:4px; }
+.swatch { display:inline-block; margin-right:14px; white-space:nowrap; }
+.swatch span { display:inline-block; width:10px; height:10px; margin-right:5px;
+  vertical-align:-1px; border:1px solid #9aa5b1; }
+.callout { border-left:4px solid var(--warn); background:#fffaf0; padding:8px 12px;
+  margin:10px 0; border-radius:4px; }
+.callout ul { margin:4px 0 0; padding-left:20px; }
+.meter { display:inline-block; width:120px; max-width:40%; height:10px; margin-left:8px;
+  background:#f0f4f8; border-radius:2px; vertical-align:middle; }
+.meter span { display:block; height:10px; background:var(--bar); border-radius:2px; }
+.share { display:inline-block; min-width:48px; text-align:right;
+  font-variant-numeric:tabular-nums; }
+details { margin:8px 0; }
+details > summary { cursor:pointer; padding:4px 0; }
+details.suite { border-top:1px solid var(--line); }
+details.problems > summary { color:var(--fail); }
+p.all-passed { color:var(--pass); font-weight:600; }
+.trend-grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(300px, 1fr));
+  gap:12px; }
+.trend { border:1px solid var(--line); border-radius:6px; padding:4px; min-width:0; }
+.trend svg { width:100%; }
+table.source-pairs td, table.source-pairs th { white-space:nowrap; }
+@media (max-width: 900px) {
+  body { padding:12px; }
+  section { padding:4px 12px 12px; }
+  .card { min-width:120px; }
+  table.expectations td:nth-child(n) { min-width:0; max-width:none; }
+  th { white-space:normal; }
+}
 """
 
 
@@ -178,7 +212,11 @@ def table(
         for i, h in enumerate(headers)
     )
     cls = f' class="{esc(css_class)}"' if css_class else ""
-    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    # A table wider than the page scrolls inside its own box, never the page sideways.
+    return (
+        f'<div class="table-wrap"><table{cls}><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def cards(items: Iterable[tuple[str, str, str]]) -> str:

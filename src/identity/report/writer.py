@@ -6,11 +6,14 @@ import logging
 from pathlib import Path
 from urllib.parse import quote
 
+from identity.report.customers import customers, transactions
 from identity.report.figures import run_status, totals
+from identity.report.history import trend_plots
 from identity.report.html import badge, delta, esc, fmt_int, page, section, table
 from identity.report.linkage import linkage
 from identity.report.model import RUNS_FOLDER, RunReport, load_runs, run_file_stem, save_run
 from identity.report.overview import (
+    accuracy,
     headline,
     id_churn,
     outcome_badge,
@@ -24,9 +27,12 @@ logger = logging.getLogger(__name__)
 
 _SECTIONS = [
     ("headline", "Headline figures"),
-    ("trends", "Trends since the previous run"),
+    ("accuracy", "Accuracy against truth"),
+    ("trends", "Trends over all runs"),
     ("runs", "All runs"),
     ("sources", "Sources"),
+    ("transactions", "Orders and store sales"),
+    ("customers", "Customers: channels, source overlap, completeness"),
     ("quality", "Data quality"),
     ("quarantine", "Quarantine"),
     ("linkage", "Linkage"),
@@ -54,38 +60,53 @@ def write_run_report(report: RunReport, reports_dir: Path) -> Path:
     history = load_runs(reports_dir)
     stem = run_file_stem(report.run_id)
     run_page = reports_dir / RUNS_FOLDER / f"{stem}.html"
-    run_page.write_text(_run_page(report, _previous(report, history)), encoding="utf-8")
+    run_page.write_text(_run_page(report, _up_to(report, history)), encoding="utf-8")
     index = reports_dir / "index.html"
     index.write_text(_index_page(history), encoding="utf-8")
     logger.info("report for run %s written; index lists %d runs", report.run_id, len(history))
     return index
 
 
-def _previous(report: RunReport, history: list[RunReport]) -> RunReport | None:
-    """The run just before ``report`` in the (newest-first) history."""
+def _up_to(report: RunReport, history: list[RunReport]) -> list[RunReport]:
+    """``report`` and the runs before it, oldest first (what its page compares and plots)."""
     ids = [run.run_id for run in history]
     if report.run_id not in ids:
-        return None
-    position = ids.index(report.run_id)
-    return history[position + 1] if position + 1 < len(history) else None
+        return [report]
+    return list(reversed(history[ids.index(report.run_id) :]))
 
 
-def _run_sections(report: RunReport, previous: RunReport | None, runs_html: str | None) -> str:
+def _trends(runs: list[RunReport]) -> str:
+    report = runs[-1]
+    previous = runs[-2] if len(runs) > 1 else None
+    table_html = trend_table(report, previous)
+    if previous is None:
+        return trend_plots(runs) + table_html
+    return (
+        trend_plots(runs) + f"<details><summary>Every figure against the previous run <code>"
+        f"{esc(previous.run_id)}</code></summary>{table_html}</details>"
+    )
+
+
+def _run_sections(runs: list[RunReport], runs_html: str | None) -> tuple[list[str], str]:
+    """The sections of the last run of ``runs`` (oldest first): present anchors, and HTML."""
+    report = runs[-1]
+    previous = runs[-2] if len(runs) > 1 else None
     bodies = {
         "headline": headline(report, previous),
-        "trends": trend_table(report, previous),
+        "accuracy": accuracy(report),
+        "trends": _trends(runs),
         "runs": runs_html,
         "sources": sources(report),
+        "transactions": transactions(report),
+        "customers": customers(report),
         "quality": quality(report),
         "quarantine": quarantine(report),
         "linkage": linkage(report.linkage),
         "churn": id_churn(report, previous),
     }
-    return "".join(
-        section(anchor, title, bodies[anchor])
-        for anchor, title in _SECTIONS
-        if bodies[anchor] is not None
-    )
+    shown = [(anchor, title) for anchor, title in _SECTIONS if bodies[anchor] is not None]
+    html = "".join(section(anchor, title, bodies[anchor] or "") for anchor, title in shown)
+    return [anchor for anchor, _ in shown], html
 
 
 def _nav(anchors: list[str], home: str | None) -> str:
@@ -95,12 +116,12 @@ def _nav(anchors: list[str], home: str | None) -> str:
     return f"<nav>{''.join(links)}</nav>"
 
 
-def _run_page(report: RunReport, previous: RunReport | None) -> str:
-    anchors = [a for a, _ in _SECTIONS if a != "runs"]
+def _run_page(report: RunReport, runs: list[RunReport]) -> str:
+    anchors, sections_html = _run_sections(runs, None)
     body = (
         f"<h1>Identity resolution run <code>{esc(report.run_id)}</code></h1>"
         + _nav(anchors, "../index.html")
-        + _run_sections(report, previous, None)
+        + sections_html
     )
     return page(f"Run {report.run_id}", body)
 
@@ -109,13 +130,13 @@ def _index_page(history: list[RunReport]) -> str:
     if not history:
         return page("Identity resolution reports", "<h1>Identity resolution reports</h1>")
     latest = history[0]
-    previous = history[1] if len(history) > 1 else None
+    anchors, sections_html = _run_sections(list(reversed(history)), _runs_table(history))
     body = (
         "<h1>Identity resolution reports</h1>"
         f'<p class="meta">Latest run <a href="{_run_href(latest)}"><code>{esc(latest.run_id)}'
         f"</code></a> in full below; {len(history)} run(s) recorded.</p>"
-        + _nav([a for a, _ in _SECTIONS], None)
-        + _run_sections(latest, previous, _runs_table(history))
+        + _nav(anchors, None)
+        + sections_html
     )
     return page("Identity resolution reports", body)
 
@@ -134,7 +155,8 @@ def _runs_table(history: list[RunReport]) -> str:
             [
                 badge(run_status(run)),
                 outcome_badge(run.outcome),
-                f'<a href="{_run_href(run)}"><code>{esc(run.run_id)}</code></a>',
+                f'<a href="{_run_href(run)}" title="{esc(run.run_id)}"><code>'
+                f"{esc(_short(run.run_id))}</code></a>",
                 esc(run.started_at),
                 esc(run.engine),
                 _figure(now, before, "rows_read", None),
@@ -161,6 +183,11 @@ def _runs_table(history: list[RunReport]) -> str:
         numeric=(5, 6, 7, 8, 9),
         css_class="runs",
     )
+
+
+def _short(run_id: str) -> str:
+    """A long run id (Dagster's are UUIDs) cut to its first characters; the link has it all."""
+    return run_id if len(run_id) <= 12 else f"{run_id[:8]}…"
 
 
 def _figure(now: dict, before: dict, key: str, higher_is_better: bool | None) -> str:

@@ -164,14 +164,7 @@ def fast_parse(key: str, region: str | None) -> tuple[int, str] | None:
         find no valid number; None when the library must decide.
     """
     if key.startswith("+"):
-        digits = key[1:]
-        if not (4 <= len(digits) <= 20 and digits.isascii() and digits.isdigit()):
-            return None
-        if digits[0] == "0":
-            # No country code starts with 0; without a region the library's retry without the
-            # "+" has nothing to read it with either: never a number.
-            return NOT_A_NUMBER if region is None else None
-        return _international(digits)
+        return _after_plus(key[1:], region)
     if region is None or region == _NON_GEO or region != region.upper():
         return None
     if not (_MIN_NSN <= len(key) <= 20 and key.isascii() and key.isdigit()):
@@ -179,6 +172,22 @@ def fast_parse(key: str, region: str | None) -> tuple[int, str] | None:
     meta = _region(region)
     if meta is None:
         return None
+    return _national(key, meta)
+
+
+def _after_plus(digits: str, region: str | None) -> tuple[int, str] | None:
+    """``fast_parse`` of a key written with a leading "+" (``digits`` follow it)."""
+    if not (4 <= len(digits) <= 20 and digits.isascii() and digits.isdigit()):
+        return None
+    if digits[0] == "0":
+        # No country code starts with 0; without a region the library's retry without the
+        # "+" has nothing to read it with either: never a number.
+        return NOT_A_NUMBER if region is None else None
+    return _international(digits)
+
+
+def _national(key: str, meta: _Region) -> tuple[int, str] | None:
+    """``fast_parse`` of plain digits dialled in the region of ``meta``."""
     if meta.international_prefix is not None:
         idd = meta.international_prefix.match(key)
         if idd is not None:

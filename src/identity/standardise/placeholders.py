@@ -236,6 +236,11 @@ def placeholder_reason(text: str | None) -> str | None:
         return NO_LETTERS_OR_DIGITS
     if "@" in folded:
         return _email_reason(folded)
+    return _digits_reason(folded)
+
+
+def _digits_reason(folded: str) -> str | None:
+    """``REPEATED_DIGIT`` or ``COUNTING_DIGITS`` for digits and separators alone, else None."""
     first = folded[0]
     # \d is a Unicode decimal digit (str.isdecimal); the rest are the class's separators.
     if (first.isdecimal() or first in _SEPARATOR_STARTS) and _DIGITS_AND_SEPARATORS.match(folded):

@@ -1,10 +1,13 @@
-"""Shared data for the linkage tests: a small generated world, a model trained on it once, and
-hand-made CRM rows that go through the real standardisation."""
+"""Shared data for the linkage tests: a small generated world, a model trained on it, and
+hand-made CRM rows that go through the real standardisation.
+
+The world and its model are built once per test run by the session fixtures ``linkage_world``
+and ``world_model`` of ``conftest.py``.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +27,30 @@ WORLD_PEOPLE = 400
 WORLD_SEED = 11
 
 
-@lru_cache(maxsize=4)
-def generated(people: int = WORLD_PEOPLE, seed: int = WORLD_SEED) -> tuple[pd.DataFrame, Any]:
-    """Standardised contacts and truth of a generated landing folder (cached per session)."""
-    landing = Path(tempfile.mkdtemp(prefix="linkage_world_"))
+@dataclass(frozen=True)
+class World:
+    """Generated people, standardised.
+
+    Attributes:
+        contacts: Their standardised contacts (``schema.CONTACT_COLUMNS``).
+        truth: Which person each record belongs to (``evaluate.read_truth``).
+    """
+
+    contacts: pd.DataFrame
+    truth: pd.DataFrame
+
+
+def generate_world(landing: Path, people: int = WORLD_PEOPLE, seed: int = WORLD_SEED) -> World:
+    """Write demo exports for ``people`` into ``landing``, then read and standardise them."""
     demo.generate(people, landing, seed=seed)
     batches = [read_landing_source(landing, system) for system in s.SOURCE_SYSTEMS]
     contacts = standardise_sources(batches).contacts
-    return contacts, evaluate.read_truth(landing / demo.TRUTH_FILE)
+    return World(contacts, evaluate.read_truth(landing / demo.TRUTH_FILE))
 
 
-@lru_cache(maxsize=1)
-def world_model() -> dict[str, Any]:
-    """The model trained (seeded) on the generated world: reused to link hand-made batches."""
-    contacts, _ = generated()
-    return train_model(prepare(contacts), LinkageConfig())
+def train_world_model(world: World) -> dict[str, Any]:
+    """The model trained (seeded) on the world: reused to link hand-made batches."""
+    return train_model(prepare(world.contacts), LinkageConfig())
 
 
 def crm_rows(rows: list[dict[str, str]]) -> pd.DataFrame:
@@ -70,11 +82,12 @@ def crm_rows(rows: list[dict[str, str]]) -> pd.DataFrame:
     return batch.contacts
 
 
-def link_with_world(extra: pd.DataFrame, **config: Any) -> LinkageResult:
+def link_with_world(
+    extra: pd.DataFrame, world: World, model: dict[str, Any], **config: Any
+) -> LinkageResult:
     """Link hand-made contacts together with the generated world, using the world's model."""
-    contacts, _ = generated()
-    both = pd.concat([contacts, extra], ignore_index=True)
-    settings = LinkageConfig(trained_model=world_model(), blocking_analysis=False, **config)
+    both = pd.concat([world.contacts, extra], ignore_index=True)
+    settings = LinkageConfig(trained_model=model, blocking_analysis=False, **config)
     return link_and_cluster(both, engine.make_db_api("duckdb"), settings)
 
 
