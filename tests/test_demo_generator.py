@@ -84,26 +84,53 @@ def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, [dict(zip(header, row, strict=True)) for row in reader]
 
 
+def _rows(folder: Path, pattern: str) -> list[dict[str, str]]:
+    """Every row of the files matching ``pattern`` in ``folder``, file by file in name order."""
+    return [row for path in sorted(folder.glob(pattern)) for row in read_table(path)[1]]
+
+
+def _crm_customers(out: Path) -> list[dict[str, str]]:
+    rows = _rows(out / "crm", "contacts_*.csv")
+    return [
+        {**row, "_id": row["Id"]} for row in rows if row.get("IsDeleted", "0") not in ("1", "true")
+    ]
+
+
+def _shop_customers(out: Path) -> list[dict[str, str]]:
+    rows = _rows(out / "ecommerce", "customers_export*.csv")
+    return [{**row, "_id": row["Customer ID"].lstrip("'")} for row in rows]
+
+
+def _square_customers(out: Path) -> list[dict[str, str]]:
+    found = []
+    for row in _rows(out / "pos", "customer_directory*.csv"):
+        if "Surname" in row:
+            row["Last Name"] = row["Surname"]
+        found.append({**row, "_id": row["Square Customer ID"]})
+    return found
+
+
+def _lead_customers(out: Path) -> list[dict[str, str]]:
+    rows = _rows(out / "social", "leads_fb_*.csv")
+    return [
+        {**row, "_id": row["id"].removeprefix("l:")}
+        for row in rows
+        if not any(value.startswith("<test lead:") for value in row.values())
+    ]
+
+
 def customer_rows(out: Path) -> dict[str, list[dict[str, str]]]:
     """Customer records per source, as a reader would report them (ids cleaned)."""
     found: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for path in sorted((out / "crm").glob("contacts_*.csv")):
-        for row in read_table(path)[1]:
-            if row.get("IsDeleted", "0") not in ("1", "true"):
-                found["crm"].append({**row, "_id": row["Id"]})
-    for path in sorted((out / "ecommerce").glob("customers_export*.csv")):
-        for row in read_table(path)[1]:
-            found["ecommerce"].append({**row, "_id": row["Customer ID"].lstrip("'")})
-    for path in sorted((out / "pos").glob("customer_directory*.csv")):
-        for row in read_table(path)[1]:
-            if "Surname" in row:
-                row["Last Name"] = row["Surname"]
-            found["pos"].append({**row, "_id": row["Square Customer ID"]})
-    for path in sorted((out / "social").glob("leads_fb_*.csv")):
-        for row in read_table(path)[1]:
-            if any(value.startswith("<test lead:") for value in row.values()):
-                continue
-            found["social"].append({**row, "_id": row["id"].removeprefix("l:")})
+    for source, customers in (
+        ("crm", _crm_customers),
+        ("ecommerce", _shop_customers),
+        ("pos", _square_customers),
+        ("social", _lead_customers),
+    ):
+        rows = customers(out)
+        if rows:
+            found[source] = rows
     return found
 
 

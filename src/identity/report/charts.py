@@ -7,7 +7,7 @@ never overlap; charts scale down with the page (``viewBox``) and keep their prop
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from identity.report.html import esc
@@ -305,20 +305,26 @@ def line_chart(
             f'<circle cx="{x_at(i):.1f}" cy="{cy:.1f}" r="3" fill="{COLOURS["line"]}">'
             f"<title>{esc(point.label)}: {esc(fmt_tick(point.value, step / 10))}</title></circle>"
         )
-    labels = list(x_labels)[:n]
+    parts.extend(_run_labels(list(x_labels)[:n], n, plot_w, x_at, height - 8))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _run_labels(
+    labels: list[str], n: int, plot_w: float, x_at: Callable[[int], float], y: int
+) -> list[str]:
+    """The x labels of a line chart's ``n`` runs, thinned so that none overlaps the next."""
     room = max(1, math.floor(plot_w / (max((len(s) for s in labels), default=1) * _CHAR_PX + 8)))
     every = max(1, math.ceil(n / room))
+    texts = []
     for i, label in enumerate(labels):
         if i % every and i != n - 1:
             continue
         if i != n - 1 and n - 1 - i < every:  # the last label wins over a close neighbour
             continue
         anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
-        parts.append(
-            f'<text x="{x_at(i):.1f}" y="{height - 8}" text-anchor="{anchor}">{esc(label)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+        texts.append(f'<text x="{x_at(i):.1f}" y="{y}" text-anchor="{anchor}">{esc(label)}</text>')
+    return texts
 
 
 def swatch(kind: str, label: str) -> str:

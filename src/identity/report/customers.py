@@ -52,13 +52,7 @@ def _channels(figures: dict[str, Any]) -> str:
     rows = _dicts(figures.get("channels"))
     total = number(figures.get("customers")) or 0.0
     multi = sum(number(r.get("customers")) or 0.0 for r in rows if (r.get("systems") or 0) > 1)
-    bars = [
-        Bar(
-            "no source" if r.get("systems") == 0 else f"{fmt_int(r.get('systems'))} source(s)",
-            number(r.get("customers")) or 0.0,
-        )
-        for r in rows
-    ]
+    bars = [Bar(_systems_label(r.get("systems")), number(r.get("customers")) or 0.0) for r in rows]
     chart = bar_chart(
         bars,
         title="Customers by number of source systems holding their records",
@@ -85,6 +79,13 @@ def _channels(figures: dict[str, Any]) -> str:
         + listing
         + "</details>"
     )
+
+
+def _systems_label(systems: Any) -> str:
+    count = number(systems)
+    if not count:
+        return "no source"
+    return f"{fmt_int(count)} source" + ("" if count == 1 else "s")
 
 
 def _ratio(row: dict[str, Any], total: float) -> float | None:
@@ -177,14 +178,20 @@ def transactions(report: RunReport) -> str:
         rows_read = figures.get("rows", read.get(name))
         files = _dicts(figures.get("files"))
         for f in files:
-            rows.append([esc(name), esc(f.get("file")), fmt_int(f.get("rows")), "", "", ""])
+            rows.append([esc(name), esc(f.get("file")), fmt_int(f.get("rows")), "", "", "", ""])
+        unmatched, nobody = (
+            number(figures.get("unmatched")),
+            number(figures.get("no_customer_named")),
+        )
+        unknown = None if unmatched is None or nobody is None else unmatched - nobody
         rows.append(
             [
                 f"<b>{esc(name)}</b>",
                 "<b>all files</b>" if files else '<span class="muted">(files not recorded)</span>',
                 f"<b>{fmt_int(rows_read)}</b>",
                 fmt_int(figures.get("matched")),
-                _unmatched(figures),
+                f"<b>{fmt_int(unmatched)}</b>",
+                f"{fmt_int(nobody)} / {fmt_int(unknown)}",
                 _percent(figures.get("matched_share")),
             ]
         )
@@ -200,22 +207,16 @@ def transactions(report: RunReport) -> str:
             "rows read are known.</p>"
         )
     return note + table(
-        ["source", "file", "rows read", "matched", "unmatched", "matched share"],
+        [
+            "source",
+            "file",
+            "rows read",
+            "matched",
+            "unmatched",
+            "of which: no customer / unknown record",
+            "matched share",
+        ],
         rows,
-        numeric=(2, 3, 4, 5),
+        numeric=(2, 3, 4, 5, 6),
         css_class="transactions",
-    )
-
-
-def _unmatched(figures: dict[str, Any]) -> str:
-    unmatched = figures.get("unmatched")
-    if number(unmatched) is None:
-        return "–"
-    nobody = number(figures.get("no_customer_named"))
-    if not unmatched or nobody is None:
-        return fmt_int(unmatched)
-    unknown = (number(unmatched) or 0.0) - nobody
-    return (
-        f"{fmt_int(unmatched)}<br><span class='muted'>{fmt_int(nobody)} name nobody, "
-        f"{fmt_int(unknown)} an unknown record</span>"
     )

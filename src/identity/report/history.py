@@ -38,7 +38,7 @@ def trend_plots(runs: list[RunReport]) -> str:
     """
     if len(runs) < 2:
         return '<p class="empty">Trend plots appear from the second run on.</p>'
-    labels = [str(run.started_at)[:10] or run.run_id[:8] for run in runs]
+    labels = _labels(runs)
     charts = []
     for title, figure, integer in SERIES:
         points = [Point(f"{run.run_id} ({run.started_at})", figure(run)) for run in runs]
@@ -51,6 +51,14 @@ def trend_plots(runs: list[RunReport]) -> str:
         "run.</p>"
         f'<div class="trend-grid">{"".join(charts)}</div>'
     )
+
+
+def _labels(runs: list[RunReport]) -> list[str]:
+    """Each run's date, with its time when several runs share a date; the id when undated."""
+    dates = [str(run.started_at)[:10] for run in runs]
+    if len(set(dates)) == len(dates) and all(dates):
+        return dates
+    return [str(run.started_at)[5:16].replace("T", " ") or run.run_id[:8] for run in runs]
 
 
 def _files(data: dict[str, Any] | None, rows_key: str) -> dict[str, float | None]:

@@ -78,7 +78,7 @@ figcaption { color:var(--muted); font-size:12px; margin-top:4px; }
 .meter { display:inline-block; width:120px; max-width:40%; height:10px; margin-left:8px;
   background:#f0f4f8; border-radius:2px; vertical-align:middle; }
 .meter span { display:block; height:10px; background:var(--bar); border-radius:2px; }
-.share { display:inline-block; min-width:48px; text-align:right;
+.share { display:inline-block; min-width:52px; text-align:right;
   font-variant-numeric:tabular-nums; }
 details { margin:8px 0; }
 details > summary { cursor:pointer; padding:4px 0; }
@@ -90,6 +90,8 @@ p.all-passed { color:var(--pass); font-weight:600; }
 .trend { border:1px solid var(--line); border-radius:6px; padding:4px; min-width:0; }
 .trend svg { width:100%; }
 table.source-pairs td, table.source-pairs th { white-space:nowrap; }
+table.runs code { overflow-wrap:normal; white-space:nowrap; }
+table.runs td { white-space:nowrap; }
 @media (max-width: 900px) {
   body { padding:12px; }
   section { padding:4px 12px 12px; }

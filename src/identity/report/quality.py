@@ -17,7 +17,7 @@ _ORDER = {"fail": 0, "warn": 1, "pass": 2}
 
 
 def quality(report: RunReport) -> str:
-    """Failures first: every suite's tally, every failed expectation, then the rest collapsed.
+    """Failures first: every failed expectation, then every suite's tally and list, collapsed.
 
     Blocking failures and warnings of every suite are listed open, in one table; each suite's
     full list of expectations (passing ones included) sits in a collapsed ``<details>``, which
@@ -33,18 +33,9 @@ def quality(report: RunReport) -> str:
         suites.append((position, suite, outcomes, statuses, overall))
     # Worst suites first; the run's own order among equals.
     suites.sort(key=lambda item: (_ORDER[item[4]], item[0]))
-    summary_rows, problems, details = [], [], []
+    problems, details = [], []
     for position, suite, outcomes, statuses, overall in suites:
         anchor, title = f"suite-{position}", _title(suite)
-        summary_rows.append(
-            [
-                badge(overall),
-                f'<a href="#{anchor}">{esc(title)}</a>',
-                fmt_int(statuses.count("pass")),
-                fmt_int(statuses.count("warn")),
-                fmt_int(statuses.count("fail")),
-            ]
-        )
         problems += [(title, o) for o, st in zip(outcomes, statuses, strict=True) if st != "pass"]
         ordered = sorted(
             outcomes, key=lambda o: _ORDER.get(outcome_status(o), 3)
@@ -61,20 +52,13 @@ def quality(report: RunReport) -> str:
         '<span class="badge fail">fail</span> failed and blocks publication. '
         "Examples are masked.</p>"
     )
-    overview = table(
-        ["result", "suite (subject)", "passed", "warnings", "blocking failures"],
-        summary_rows,
-        numeric=(2, 3, 4),
-        css_class="suites",
-    )
     passed = sum(item[3].count("pass") for item in suites)
     return (
         legend
-        + overview
         + _problems(problems)
         + f"<h3>Every expectation, by suite ({fmt_int(passed)} passed)</h3>"
-        + '<p class="muted">Each suite opens on a click; failed expectations come first.</p>'
-        + "".join(details)
+        + '<p class="muted">Worst suite first; each opens on a click, its failed expectations '
+        "first.</p>" + "".join(details)
     )
 
 

@@ -105,10 +105,16 @@ def parameters(data: dict[str, Any]) -> str:
         '<span class="badge warn">weak</span>: m or u within 1e-6 of 0 or 1, a veto or a '
         "certainty rather than an estimate.</p>"
     )
-    return legend + table(
+    if not rows:
+        return '<p class="empty">No trained parameters recorded.</p>'
+    listing = table(
         ["comparison", "level", "m", "u", "Bayes factor", "match weight"],
         rows,
         numeric=(2, 3, 4, 5),
         css_class="parameters",
-        empty="No trained parameters recorded.",
+    )
+    return (
+        legend
+        + f"<details><summary>m and u of all {fmt_int(len(rows))} levels ({fmt_int(len(weak))} "
+        f"weak)</summary>{listing}</details>"
     )

@@ -157,7 +157,7 @@ def _runs_table(history: list[RunReport]) -> str:
                 outcome_badge(run.outcome),
                 f'<a href="{_run_href(run)}" title="{esc(run.run_id)}"><code>'
                 f"{esc(_short(run.run_id))}</code></a>",
-                esc(run.started_at),
+                f'<span title="{esc(run.started_at)}">{esc(_when(run.started_at))}</span>',
                 esc(run.engine),
                 _figure(now, before, "rows_read", None),
                 _figure(now, before, "rows_quarantined", False),
@@ -183,6 +183,11 @@ def _runs_table(history: list[RunReport]) -> str:
         numeric=(5, 6, 7, 8, 9),
         css_class="runs",
     )
+
+
+def _when(started_at: str) -> str:
+    """``2026-12-02T01:01:53+00:00`` as ``2026-12-02 01:01`` (the full stamp is its title)."""
+    return str(started_at)[:16].replace("T", " ")
 
 
 def _short(run_id: str) -> str:
