@@ -30,6 +30,12 @@ def _result(outcome: SuiteResult, rows: int) -> dg.AssetCheckResult:
             "failed": len(failed),
             "blocking_failed": len(blocking),
             "rows": rows,
+            # One list item per failed expectation: the UI runs plain description lines together.
+            "failures": dg.MetadataValue.md(
+                "\n".join(f"- {line}" for line in outcome.summary().splitlines())
+                if failed
+                else "none"
+            ),
         },
     )
 

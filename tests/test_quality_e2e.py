@@ -196,8 +196,17 @@ def test_balance_check_and_report_link_are_in_dagster_metadata(good_run) -> None
     assert quarantined == len(pub.read_table(warehouse, pub.QUARANTINE))
     assert balance.metadata["rows_linked"].value + quarantined == read
     for system in s.SOURCE_SYSTEMS:
-        assert evaluations[f"{system}_raw_suite"].passed is False  # duplicates across files warn
-        assert evaluations[f"{system}_raw_suite"].severity == dg.AssetCheckSeverity.WARN
+        evaluation = evaluations[f"{system}_raw_suite"]
+        assert evaluation.passed is False  # duplicates across files warn
+        assert evaluation.severity == dg.AssetCheckSeverity.WARN
+        # Each failure is its own list item in the UI, never two run together.
+        items = evaluation.metadata["failures"].value.splitlines()
+        assert len(items) == evaluation.metadata["failed"].value >= 1
+        assert all(item.startswith(f"- {system}_raw ({system}): ") for item in items), items
+    assert evaluations["rows_balance"].metadata.get("failures") is None
+    assert evaluations["contacts_suite"].metadata["failures"].value in ("none",) or (
+        evaluations["contacts_suite"].metadata["failures"].value.startswith("- ")
+    )
     metadata = result.asset_materializations_for_node("quality_report")[0].metadata
     index = warehouse / "reports" / "index.html"
     assert Path(metadata["report_path"].value) == index

@@ -259,9 +259,10 @@ def line_chart(
 
     Args:
         points: One per run, oldest first; runs with no value leave a gap in the line.
-        title: Shown above the plot and as its accessible title.
-        x_labels: Labels of the first and last run (and any between, thinned to fit).
-        integer: Whole-number ticks (counts); otherwise the axis hugs the values (rates).
+        title: Shown above the plot (with the latest value) and as its accessible title.
+        x_labels: One label per run; the first and the last are always drawn, the others
+            thinned so that none touch.
+        integer: Whole-number ticks from 0 (counts); otherwise the axis hugs the values.
         width: Drawn width in pixels (the page scales it down when narrow).
         height: Drawn height.
 
@@ -270,61 +271,64 @@ def line_chart(
     """
     known = [p.value for p in points if p.value is not None]
     left, right, top, bottom = 52, 14, 26, height - 26
-    parts = [_open(width, height, title), f'<text x="{left}" y="15" class="chart-title">']
-    parts.append(f"{esc(title)}</text>")
+    latest = f" · latest {fmt_tick(known[-1], 1 if integer else 0.001)}" if known else ""
+    parts = [
+        _open(width, height, title),
+        f'<text x="{left}" y="15" class="chart-title">{esc(title + latest)}</text>',
+    ]
     if not known:
         parts.append(f'<text x="{left}" y="{height / 2:.0f}" class="muted">no data</text></svg>')
         return "".join(parts)
-    low = 0.0 if integer else min(known)
-    y = axis(min(low, min(known)), max(known), ticks=3, integer=integer)
+    y = axis(0.0 if integer else min(known), max(known), ticks=3, integer=integer)
     parts.append(_y_axis(y, left, width - right, top, bottom))
-    plot_w = width - left - right
-    n = len(points)
-
-    def x_at(i: int) -> float:
-        return left + plot_w / 2 if n == 1 else left + plot_w * i / (n - 1)
-
-    segments: list[list[str]] = [[]]
-    for i, point in enumerate(points):
-        if point.value is None:
-            segments.append([])
-            continue
-        segments[-1].append(f"{x_at(i):.1f},{y.at(point.value, bottom, top - bottom):.1f}")
-    for segment in segments:
-        if len(segment) > 1:
-            parts.append(
-                f'<polyline points="{" ".join(segment)}" fill="none" '
-                f'stroke="{COLOURS["line"]}" stroke-width="2"/>'
-            )
+    n, plot_w = len(points), width - left - right
+    xs = [left + plot_w / 2] if n == 1 else [left + plot_w * i / (n - 1) for i in range(n)]
+    ys = [None if p.value is None else y.at(p.value, bottom, top - bottom) for p in points]
+    parts.append(_polylines(xs, ys))
     step = y.ticks[1] - y.ticks[0] if len(y.ticks) > 1 else 1.0
-    for i, point in enumerate(points):
-        if point.value is None:
-            continue
-        cy = y.at(point.value, bottom, top - bottom)
-        parts.append(
-            f'<circle cx="{x_at(i):.1f}" cy="{cy:.1f}" r="3" fill="{COLOURS["line"]}">'
-            f"<title>{esc(point.label)}: {esc(fmt_tick(point.value, step / 10))}</title></circle>"
-        )
-    parts.extend(_run_labels(list(x_labels)[:n], n, plot_w, x_at, height - 8))
+    for x_at, y_at, point in zip(xs, ys, points, strict=True):
+        if y_at is not None and point.value is not None:
+            parts.append(
+                f'<circle cx="{x_at:.1f}" cy="{y_at:.1f}" r="3" fill="{COLOURS["line"]}">'
+                f"<title>{esc(point.label)}: {esc(fmt_tick(point.value, step / 10))}</title>"
+                "</circle>"
+            )
+    parts.append(_run_labels(list(x_labels)[:n], xs, plot_w, height - 8))
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _run_labels(
-    labels: list[str], n: int, plot_w: float, x_at: Callable[[int], float], y: int
-) -> list[str]:
-    """The x labels of a line chart's ``n`` runs, thinned so that none overlaps the next."""
-    room = max(1, math.floor(plot_w / (max((len(s) for s in labels), default=1) * _CHAR_PX + 8)))
+def _polylines(xs: Sequence[float], ys: Sequence[float | None]) -> str:
+    """The line through every known point; a run with no value breaks it."""
+    segments: list[list[str]] = [[]]
+    for x_at, y_at in zip(xs, ys, strict=True):
+        if y_at is None:
+            segments.append([])
+        else:
+            segments[-1].append(f"{x_at:.1f},{y_at:.1f}")
+    return "".join(
+        f'<polyline points="{" ".join(s)}" fill="none" stroke="{COLOURS["line"]}" '
+        'stroke-width="2"/>'
+        for s in segments
+        if len(s) > 1
+    )
+
+
+def _run_labels(labels: list[str], xs: Sequence[float], plot_w: float, y: float) -> str:
+    """Run labels under the axis: first and last always, others only where they fit."""
+    if not labels:
+        return ""
+    n = len(labels)
+    room = max(1, math.floor(plot_w / (max(len(s) for s in labels) * _CHAR_PX + 8)))
     every = max(1, math.ceil(n / room))
-    texts = []
-    for i, label in enumerate(labels):
-        if i % every and i != n - 1:
-            continue
-        if i != n - 1 and n - 1 - i < every:  # the last label wins over a close neighbour
-            continue
-        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
-        texts.append(f'<text x="{x_at(i):.1f}" y="{y}" text-anchor="{anchor}">{esc(label)}</text>')
-    return texts
+    shown = [i for i in range(0, n, every) if n - 1 - i >= every or i == 0] + [n - 1]
+    parts = []
+    for i in sorted(set(shown)):
+        anchor = "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
+        parts.append(
+            f'<text x="{xs[i]:.1f}" y="{y:.0f}" text-anchor="{anchor}">{esc(labels[i])}</text>'
+        )
+    return "".join(parts)
 
 
 def swatch(kind: str, label: str) -> str:
