@@ -33,11 +33,12 @@ def failed_steps(events: Iterable[dg.DagsterEvent]) -> list[tuple[str, Any]]:
     """Each failed step, and resources that could not start, with its innermost error."""
     failures = []
     for event in events:
-        data = event.event_specific_data
+        # Resource init failures carry their error on engine event data; other events have none.
+        init_error = getattr(event.event_specific_data, "error", None)
         if event.is_step_failure and event.step_failure_data is not None:
             failures.append((f"step {event.step_key}", event.step_failure_data.error))
-        elif event.event_type_value == "RESOURCE_INIT_FAILURE" and getattr(data, "error", None):
-            failures.append(("the run", data.error))
+        elif event.event_type_value == "RESOURCE_INIT_FAILURE" and init_error:
+            failures.append(("the run", init_error))
     for index, (where, error) in enumerate(failures):
         # Dagster wraps the real error; its innermost cause says what went wrong.
         while error is not None and error.cause is not None:

@@ -237,7 +237,7 @@ def transactions_matched(transactions: pd.DataFrame, touchpoints: pd.DataFrame) 
         bought = touchpoints[touchpoints[s.TOUCHPOINT_TYPE].isin(kinds)]
         matched_by = {str(k): int(v) for k, v in bought[s.SOURCE_SYSTEM].value_counts().items()}
     named = _named(transactions)
-    by_source = {}
+    by_source: dict[str, dict[str, Any]] = {}
     for name in _ordered(set(transactions[s.SOURCE_SYSTEM].dropna().astype(str))):
         rows = transactions[s.SOURCE_SYSTEM] == name
         read = int(rows.sum())

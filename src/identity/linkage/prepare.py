@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ import pandas as pd
 from identity import schema as s
 from identity.linkage import model as m
 from identity.standardise.frames import map_distinct
+
+if TYPE_CHECKING:
+    from nicknames import NickNamer
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +57,7 @@ def _extra_nicknames() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _nicknamer():  # type: ignore[no-untyped-def]
+def _nicknamer() -> NickNamer:
     from nicknames import NickNamer
 
     return NickNamer()

@@ -7,7 +7,7 @@ never overlap; charts scale down with the page (``viewBox``) and keep their prop
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from identity.report.html import esc

@@ -172,26 +172,23 @@ def transactions(report: RunReport) -> str:
     names = list(by_source) + [n for n in read if n not in by_source]
     if not names:
         return '<p class="empty">No order or store-sale files were read this run.</p>'
-    rows: list[list[str]] = []
+    rows, files = [], []
     for name in names:
         figures = by_source.get(name) or {}
-        rows_read = figures.get("rows", read.get(name))
-        files = _dicts(figures.get("files"))
-        for f in files:
-            rows.append([esc(name), esc(f.get("file")), fmt_int(f.get("rows")), "", "", "", ""])
-        unmatched, nobody = (
-            number(figures.get("unmatched")),
-            number(figures.get("no_customer_named")),
-        )
-        unknown = None if unmatched is None or nobody is None else unmatched - nobody
+        files += [
+            [esc(name), esc(f.get("file")), fmt_int(f.get("rows"))]
+            for f in _dicts(figures.get("files"))
+        ]
+        unmatched = number(figures.get("unmatched"))
+        nobody = number(figures.get("no_customer_named"))
         rows.append(
             [
-                f"<b>{esc(name)}</b>",
-                "<b>all files</b>" if files else '<span class="muted">(files not recorded)</span>',
-                f"<b>{fmt_int(rows_read)}</b>",
+                esc(name),
+                fmt_int(figures.get("rows", read.get(name))),
                 fmt_int(figures.get("matched")),
                 f"<b>{fmt_int(unmatched)}</b>",
-                f"{fmt_int(nobody)} / {fmt_int(unknown)}",
+                fmt_int(nobody),
+                fmt_int(None if unmatched is None or nobody is None else unmatched - nobody),
                 _percent(figures.get("matched_share")),
             ]
         )
@@ -206,17 +203,25 @@ def transactions(report: RunReport) -> str:
             '<p class="muted">Matching was not reached this run (no golden records): only '
             "rows read are known.</p>"
         )
-    return note + table(
+    summary = table(
         [
             "source",
-            "file",
             "rows read",
             "matched",
             "unmatched",
-            "of which: no customer / unknown record",
+            "no customer named",
+            "unknown record",
             "matched share",
         ],
         rows,
-        numeric=(2, 3, 4, 5, 6),
+        numeric=(1, 2, 3, 4, 5, 6),
         css_class="transactions",
     )
+    listing = table(
+        ["source", "file", "rows read"],
+        files,
+        numeric=(2,),
+        css_class="transaction-files",
+        empty="Files not recorded this run.",
+    )
+    return note + summary + "<h4>Files read</h4>" + listing

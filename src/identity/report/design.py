@@ -81,7 +81,8 @@ def _choices(chosen: dict[str, Any], data: dict[str, Any]) -> str:
     return (
         "<h4>Model design</h4>"
         + table(["choice", "value"], rows, css_class="design")
-        + "<h4>Candidate blocking rules</h4>"
+        + f"<details><summary>Candidate blocking rules ({len(rules)}, "
+        f"{len([r for r in counts if r in kept])} used)</summary>"
         + table(
             ["rule", "comparisons", "status"],
             rules,
@@ -89,4 +90,5 @@ def _choices(chosen: dict[str, Any], data: dict[str, Any]) -> str:
             css_class="rules",
             empty="No blocking rule fits this data.",
         )
+        + "</details>"
     )

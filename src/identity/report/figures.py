@@ -144,9 +144,9 @@ def trends(current: RunReport, previous: RunReport | None) -> list[Trend]:
             ("rows_linked", "rows accepted", True),
             ("rows_quarantined", "rows quarantined", False),
         ):
-            before = source_total(previous, source, key) if previous else None
+            earlier = source_total(previous, source, key) if previous else None
             rows.append(
-                Trend(f"{source}: {label}", source_total(current, source, key), before, better)
+                Trend(f"{source}: {label}", source_total(current, source, key), earlier, better)
             )
     now, before = totals(current), totals(previous) if previous else {}
     for key, label, better in (

@@ -29,7 +29,8 @@ table { border-collapse:collapse; width:100%; margin:6px 0 12px; background:#fff
 th, td { border-bottom:1px solid var(--line); padding:5px 8px; text-align:left;
   vertical-align:top; }
 th { background:#eef2f7; font-weight:600; white-space:nowrap; }
-td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
+td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
+td.num { white-space:nowrap; }
 code { font:12px ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
   overflow-wrap:anywhere; }
 .badge { display:inline-block; min-width:44px; text-align:center; padding:1px 8px;
@@ -98,6 +99,7 @@ table.runs td { white-space:nowrap; }
   .card { min-width:120px; }
   table.expectations td:nth-child(n) { min-width:0; max-width:none; }
   th { white-space:normal; }
+  th, td { padding:4px 6px; }
 }
 """
 

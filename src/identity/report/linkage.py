@@ -159,27 +159,37 @@ def _cluster_sizes(sizes: list[dict[str, Any]]) -> str:
 
 def _blocking_rules(rules: list[dict[str, Any]]) -> str:
     rows = [[f"<code>{esc(r.get('rule'))}</code>", fmt_int(r.get("comparisons"))] for r in rules]
-    return table(
-        ["rule", "comparisons"],
-        rows,
-        numeric=(1,),
-        css_class="blocking-rules",
-        empty="No blocking rules recorded.",
+    if not rows:
+        return '<p class="empty">No blocking rules recorded.</p>'
+    listing = table(["rule", "comparisons"], rows, numeric=(1,), css_class="blocking-rules")
+    return (
+        f"<details><summary>The {fmt_int(len(rows))} rules that proposed pairs, with the "
+        f"comparisons each added ({fmt_int(_candidates({'blocking_rules': rules}))} in all)"
+        f"</summary>{listing}</details>"
     )
 
 
 def _waterfalls(waterfalls: list[dict[str, Any]]) -> str:
     if not waterfalls:
         return '<p class="empty">No sample clusters recorded.</p>'
-    parts = []
+    parts = [
+        '<p class="muted">The largest customers, and for each link the weight every comparison '
+        "added (right: evidence for one person, left: against). Each opens on a click.</p>"
+    ]
     for waterfall in waterfalls[:_MAX_WATERFALLS]:
         records = waterfall.get("records") or []
-        parts.append(f"<h4>Cluster <code>{esc(waterfall.get('cluster_id'))}</code></h4>")
+        pairs = _dicts(waterfall.get("pairs"))
+        body = []
         if records:
             items = "".join(f"<li>{_record(r)}</li>" for r in records)
-            parts.append(f'<ul class="records">{items}</ul>')
-        for pair in _dicts(waterfall.get("pairs")):
-            parts.append(_pair(pair))
+            body.append(f'<ul class="records">{items}</ul>')
+        body += [_pair(pair) for pair in pairs]
+        parts.append(
+            f'<details class="waterfall"><summary>Cluster <code>'
+            f'{esc(waterfall.get("cluster_id"))}</code> <span class="muted">'
+            f"{fmt_int(len(records))} records, {fmt_int(len(pairs))} links</span></summary>"
+            f"{''.join(body)}</details>"
+        )
     return "".join(parts)
 
 

@@ -199,11 +199,11 @@ def sources(report: RunReport) -> str:
 
 
 def _file_row(label: str, read: object, linked: object, quarantined: object) -> list[str]:
-    values = [number(read), number(linked), number(quarantined)]
-    if any(v is None for v in values):
+    rows_read, rows_linked, rows_quarantined = number(read), number(linked), number(quarantined)
+    if rows_read is None or rows_linked is None or rows_quarantined is None:
         check = badge("none", "?")
     else:
-        check = badge("pass") if values[0] == values[1] + values[2] else badge("fail")
+        check = badge("pass") if rows_read == rows_linked + rows_quarantined else badge("fail")
     return [label, fmt_int(read), fmt_int(linked), fmt_int(quarantined), check]
 
 

@@ -63,7 +63,9 @@ def training_warnings(data: dict[str, Any]) -> list[str]:
         f"model: comparison {comparison}, level “{level}”: {why}"
         for comparison, level, why in weak_levels(_dicts(data.get("parameters")))
     ]
-    design = data.get("design") if isinstance(data.get("design"), dict) else {}
+    design = data.get("design")
+    if not isinstance(design, dict):
+        design = {}
     # The design's notes on training (passes with too few pairs, comparisons left on default
     # m); its notes on blocking rules are about cost, not about how well the model learned.
     notes = [str(n) for n in design.get("notes") or [] if "train" in str(n)]
