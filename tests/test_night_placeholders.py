@@ -203,6 +203,8 @@ def test_real_values_survive_standardisation() -> None:
 _RAW_COLUMN = {s.PHONE: s.MOBILE_PHONE}
 
 
+# A randomised search, a whole standardisation per example: the slow tier (make test) runs it.
+@pytest.mark.slow
 @pytest.mark.parametrize(("column", "regex"), CONTACTS_RULES, ids=[c for c, _ in CONTACTS_RULES])
 def test_no_value_a_blocking_contacts_rule_forbids_survives_standardisation(
     column: str, regex: str

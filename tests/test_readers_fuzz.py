@@ -15,6 +15,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,9 @@ from identity.readers._assemble import raw_rows, read_table
 from identity.readers._files import is_transaction_export
 from identity.readers._parse import Table
 from identity.schema import RAW_COLUMNS, SOURCE_SYSTEMS
+
+# Long randomised searches, a whole read per example: the slow tier (make test) runs them.
+pytestmark = pytest.mark.slow
 
 FIXTURES = Path(__file__).parent / "fixtures" / "readers"
 SOURCE_OF_FOLDER = {

@@ -224,6 +224,8 @@ _VALUES = {
 }
 
 
+# A randomised search, a whole standardisation per example: the slow tier (make test) runs it.
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(
     st.lists(

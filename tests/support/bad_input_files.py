@@ -1,7 +1,8 @@
 """Small exports in the four vendors' native formats, for the bad-input catalogue.
 
 Each builder returns the text of a file as the vendor writes it (header names, quoting,
-apostrophes, prefixes); the catalogue then damages it the way real deliveries get damaged.
+apostrophes, prefixes, all from ``identity.readers.formats``); the catalogue then damages it the
+way real deliveries get damaged. Keyword overrides of a row are written as given (no prefix).
 """
 
 from __future__ import annotations
@@ -10,93 +11,21 @@ import codecs
 import csv
 import io
 
-CRM_HEADER = [
-    "Id",
-    "FirstName",
-    "LastName",
-    "Email",
-    "Phone",
-    "MobilePhone",
-    "MailingStreet",
-    "MailingCity",
-    "MailingState",
-    "MailingPostalCode",
-    "MailingCountry",
-    "Birthdate",
-    "Title",
-    "HasOptedOutOfEmail",
-    "IsDeleted",
-    "CreatedDate",
-    "LastModifiedDate",
-]
-SHOPIFY_HEADER = [
-    "Customer ID",
-    "First Name",
-    "Last Name",
-    "Email",
-    "Accepts Email Marketing",
-    "Default Address Company",
-    "Default Address Address1",
-    "Default Address Address2",
-    "Default Address City",
-    "Default Address Province Code",
-    "Default Address Country Code",
-    "Default Address Zip",
-    "Default Address Phone",
-    "Phone",
-    "Accepts SMS Marketing",
-    "Total Spent",
-    "Total Orders",
-    "Note",
-    "Tax Exempt",
-    "Tags",
-]
-SQUARE_HEADER = [
-    "Reference ID",
-    "First Name",
-    "Last Name",
-    "Email Address",
-    "Phone Number",
-    "Nickname",
-    "Company Name",
-    "Street Address 1",
-    "Street Address 2",
-    "City",
-    "State",
-    "Postal Code",
-    "Birthday",
-    "Memo",
-    "Square Customer ID",
-    "Creation Source",
-    "First Visit",
-    "Last Visit",
-    "Transaction Count",
-    "Lifetime Spend",
-    "Email Subscription Status",
-    "Instant Profile",
-    "Blocked from online booking",
-]
-META_HEADER = [
-    "id",
-    "created_time",
-    "ad_id",
-    "ad_name",
-    "adset_id",
-    "adset_name",
-    "campaign_id",
-    "campaign_name",
-    "form_id",
-    "form_name",
-    "is_organic",
-    "platform",
-    "full_name",
-    "email",
-    "phone_number",
-    "city",
-    "zip_code",
-    "date_of_birth",
-    "lead_status",
-]
+from identity.readers.formats import (
+    APOSTROPHE,
+    META_LEADS,
+    SALESFORCE_CONTACTS,
+    SHOPIFY_CUSTOMERS,
+    SQUARE_CUSTOMERS,
+)
+
+# A Data Loader extract that also selected IsDeleted ("Export All" includes deleted rows).
+CRM_HEADER = [*SALESFORCE_CONTACTS.header_with(), "IsDeleted"]
+SHOPIFY_HEADER = SHOPIFY_CUSTOMERS.header_with()
+SQUARE_HEADER = SQUARE_CUSTOMERS.header_with()
+# The questions of the catalogue's lead form.
+META_QUESTIONS = ["full_name", "email", "phone_number", "city", "zip_code", "date_of_birth"]
+META_HEADER = META_LEADS.header_with(META_QUESTIONS)
 
 PEOPLE = [
     ("Maria", "Gonzalez"),
@@ -164,7 +93,7 @@ def shop_row(n: int, **values: str) -> dict[str, str]:
     """A Shopify customers row for person ``n`` (apostrophes on id, zip and phones)."""
     first, last = PEOPLE[n % len(PEOPLE)]
     row = {
-        "Customer ID": f"'{shop_id(n)}",
+        "Customer ID": shop_id(n),
         "First Name": first,
         "Last Name": last,
         "Email": email_of(n),
@@ -175,9 +104,9 @@ def shop_row(n: int, **values: str) -> dict[str, str]:
         "Default Address City": "Boston",
         "Default Address Province Code": "MA",
         "Default Address Country Code": "US",
-        "Default Address Zip": "'02118",
-        "Default Address Phone": f"'+1617555{n:04d}",
-        "Phone": f"'+1617555{n:04d}",
+        "Default Address Zip": f"{APOSTROPHE}02118",  # a leading zero
+        "Default Address Phone": f"+1617555{n:04d}",
+        "Phone": f"+1617555{n:04d}",
         "Accepts SMS Marketing": "no",
         "Total Spent": "13175.00",
         "Total Orders": "12",
@@ -185,8 +114,7 @@ def shop_row(n: int, **values: str) -> dict[str, str]:
         "Tax Exempt": "no",
         "Tags": "VIP, newsletter",
     }
-    row.update(values)
-    return row
+    return {**SHOPIFY_CUSTOMERS.with_prefixes(row), **values}
 
 
 def square_row(n: int, **values: str) -> dict[str, str]:
@@ -197,7 +125,7 @@ def square_row(n: int, **values: str) -> dict[str, str]:
         "First Name": first,
         "Last Name": last,
         "Email Address": email_of(n),
-        "Phone Number": f"'+4477009001{n:02d}",
+        "Phone Number": f"+4477009001{n:02d}",
         "Nickname": "",
         "Company Name": "",
         "Street Address 1": f"{n + 1} Baker Street",
@@ -217,36 +145,34 @@ def square_row(n: int, **values: str) -> dict[str, str]:
         "Instant Profile": "No",
         "Blocked from online booking": "No",
     }
-    row.update(values)
-    return row
+    return {**SQUARE_CUSTOMERS.with_prefixes(row), **values}
 
 
 def meta_row(n: int, **values: str) -> dict[str, str]:
     """A Meta lead row for person ``n`` (``l:``, ``p:`` and ``z:`` prefixes)."""
     first, last = PEOPLE[n % len(PEOPLE)]
     row = {
-        "id": f"l:{lead_id(n)}",
+        "id": lead_id(n),
         "created_time": "2026-09-04T11:17:13-05:00",
-        "ad_id": "ag:1",
+        "ad_id": "1",
         "ad_name": "Fall",
-        "adset_id": "as:2",
+        "adset_id": "2",
         "adset_name": "US adults",
-        "campaign_id": "c:3",
+        "campaign_id": "3",
         "campaign_name": "Back to school",
-        "form_id": "f:4",
+        "form_id": "4",
         "form_name": "US form",
         "is_organic": "false",
         "platform": "ig",
         "full_name": f"{first} {last}",
         "email": email_of(n),
-        "phone_number": f"p:+1312555{n:04d}",
+        "phone_number": f"+1312555{n:04d}",
         "city": "Chicago",
-        "zip_code": "z:60611",
+        "zip_code": "60611",
         "date_of_birth": "1988-03-09",
         "lead_status": "CREATED",
     }
-    row.update(values)
-    return row
+    return {**META_LEADS.with_prefixes(row), **values}
 
 
 def to_csv(
@@ -273,7 +199,8 @@ def to_csv(
 
 def crm_export(rows: list[dict[str, str]], header: list[str] | None = None, **kw: object) -> str:
     """A Salesforce Data Loader Contact export: every field quoted."""
-    return to_csv(header or CRM_HEADER, rows, quote_all=True, **kw)  # type: ignore[arg-type]
+    quote_all = SALESFORCE_CONTACTS.quote_all
+    return to_csv(header or CRM_HEADER, rows, quote_all=quote_all, **kw)  # type: ignore[arg-type]
 
 
 def shop_export(rows: list[dict[str, str]], header: list[str] | None = None, **kw: object) -> str:
@@ -288,8 +215,9 @@ def square_export(rows: list[dict[str, str]], header: list[str] | None = None, *
 
 def meta_export(rows: list[dict[str, str]], header: list[str] | None = None) -> bytes:
     """A Meta lead ads export as Meta writes it: UTF-16 little endian with a BOM, tabs."""
-    text = to_csv(header or META_HEADER, rows, delimiter="\t")
-    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    text = to_csv(header or META_HEADER, rows, delimiter=META_LEADS.delimiter)
+    bom = codecs.BOM_UTF16_LE if META_LEADS.bom else b""
+    return bom + text.encode(META_LEADS.encoding)
 
 
 def utf8(text: str) -> bytes:

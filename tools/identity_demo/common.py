@@ -1,13 +1,15 @@
-"""Shared constants and helpers: the fixed reference date, seeded streams, CSV writing."""
+"""Shared constants and helpers: the fixed reference date, seeded streams, export writing."""
 
 from __future__ import annotations
 
 import csv
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from identity.readers.formats import ExportFormat
 
 # Every date is relative to this instant, never to the wall clock, so output is reproducible.
 REFERENCE = datetime(2026, 11, 1, tzinfo=UTC)
@@ -76,6 +78,40 @@ def write_rows(
             writer.writerow(row)
             count += 1
     return count
+
+
+def write_export(
+    path: Path,
+    export: ExportFormat,
+    rows: Iterable[Sequence[str]],
+    header: Sequence[str] | None = None,
+) -> int:
+    """Write one file in a vendor's export format (encoding, BOM, delimiter, quoting, lines).
+
+    Args:
+        path: File to (over)write.
+        export: The format.
+        rows: Rows of text values in the header's order, already formatted (prefixes included).
+        header: The file's column names; default the format's header.
+
+    Returns:
+        Number of data rows written.
+    """
+    return write_rows(
+        path,
+        export.header if header is None else header,
+        rows,
+        encoding=export.encoding,
+        bom=export.bom,
+        delimiter=export.delimiter,
+        quote_all=export.quote_all,
+        lineterminator=export.lineterminator,
+    )
+
+
+def ordered(header: Sequence[str], values: Mapping[str, str]) -> list[str]:
+    """One row in the header's order: each column's value, "" for those not given."""
+    return [values.get(column, "") for column in header]
 
 
 @dataclass(frozen=True)

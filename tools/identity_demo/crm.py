@@ -7,7 +7,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from identity_demo.common import REFERENCE, SourceOutput, random_datetime, stream, write_rows
+from identity.readers.formats import SALESFORCE_CONTACTS, SALESFORCE_WEEKLY_CONTACTS
+from identity_demo.common import (
+    REFERENCE,
+    SourceOutput,
+    ordered,
+    random_datetime,
+    stream,
+    write_export,
+)
 from identity_demo.ids import SalesforceIds
 from identity_demo.phones import Phone, format_phone
 from identity_demo.places import COUNTRY_NAMES
@@ -17,20 +25,9 @@ DATALOADER_FILE = "contacts_dataloader.csv"
 WEEKLY_FILE = "contacts_weekly_export.csv"
 FILE_PATTERNS = (DATALOADER_FILE, WEEKLY_FILE)
 
-DATALOADER_HEADER = [
-    "Id", "FirstName", "LastName", "Email", "Phone", "MobilePhone", "MailingStreet",
-    "MailingCity", "MailingState", "MailingPostalCode", "MailingCountry", "Birthdate", "Title",
-    "HasOptedOutOfEmail", "CreatedDate", "LastModifiedDate",
-]  # fmt: skip
-# The Weekly Data Export lists every Contact field in the object's own field order.
-WEEKLY_HEADER = [
-    "Id", "IsDeleted", "MasterRecordId", "AccountId", "LastName", "FirstName", "Salutation",
-    "MiddleName", "Suffix", "MailingStreet", "MailingCity", "MailingState", "MailingPostalCode",
-    "MailingCountry", "Phone", "Fax", "MobilePhone", "HomePhone", "OtherPhone", "Email", "Title",
-    "Department", "Birthdate", "LeadSource", "HasOptedOutOfEmail", "DoNotCall", "CreatedDate",
-    "CreatedById", "LastModifiedDate", "LastModifiedById", "SystemModstamp", "LastActivityDate",
-    "Loyalty_Tier__c",
-]  # fmt: skip
+DATALOADER_HEADER = SALESFORCE_CONTACTS.header_with()
+# Our org's custom Contact field, exported after the standard ones.
+WEEKLY_HEADER = SALESFORCE_WEEKLY_CONTACTS.header_with(["Loyalty_Tier__c"])
 
 WEEKLY_SHARE = 0.4
 DELETED_SHARE = 0.005
@@ -114,7 +111,7 @@ class _Writer:
             CreatedDate=_api_time(record.created),
             LastModifiedDate=_api_time(record.modified),
         )
-        return [values.get(column, "") for column in DATALOADER_HEADER]
+        return ordered(DATALOADER_HEADER, values)
 
     def weekly_row(
         self, contact_id: str, record: Record, deleted: bool = False, master: str = ""
@@ -152,7 +149,7 @@ class _Writer:
             LastActivityDate=activity if rng.random() < 0.6 else "",
             Loyalty_Tier__c=rng.choice(_TIERS),
         )
-        return [values.get(column, "") for column in WEEKLY_HEADER]
+        return ordered(WEEKLY_HEADER, values)
 
 
 def write_crm(records: list[Record], folder: Path, seed: int) -> SourceOutput:
@@ -194,6 +191,6 @@ def write_crm(records: list[Record], folder: Path, seed: int) -> SourceOutput:
         weekly_rows.append(writer.weekly_row(writer.ids.next(), deleted, True, pointer))
     loader = folder / DATALOADER_FILE
     weekly = folder / WEEKLY_FILE
-    write_rows(loader, DATALOADER_HEADER, loader_rows, bom=True, quote_all=True)
-    write_rows(weekly, WEEKLY_HEADER, weekly_rows, quote_all=True, lineterminator="\r\n")
+    write_export(loader, SALESFORCE_CONTACTS, loader_rows, DATALOADER_HEADER)
+    write_export(weekly, SALESFORCE_WEEKLY_CONTACTS, weekly_rows, WEEKLY_HEADER)
     return SourceOutput(files=[loader, weekly], ids=ids)

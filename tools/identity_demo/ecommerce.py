@@ -5,16 +5,16 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from identity_demo.common import SourceOutput, stream, write_rows
+from identity.readers.formats import SHOPIFY_CUSTOMERS, SHOPIFY_ORDERS
+from identity_demo.common import SourceOutput, ordered, stream, write_export
 from identity_demo.ids import NumericIds
 from identity_demo.records import Record
-from identity_demo.shopify_order_rows import ORDERS_HEADER, order_rows
+from identity_demo.shopify_order_rows import order_rows
 from identity_demo.shopify_orders import (
     ShopCustomer,
     address_phone,
     draw_orders,
     money,
-    text_keeping_zeros,
     zip_text,
 )
 
@@ -23,13 +23,7 @@ SECOND_CUSTOMERS_FILE = "customers_export_2.csv"
 ORDERS_FILE = "orders_export_1.csv"
 FILE_PATTERNS = (r"customers_export(_\d+)?\.csv", r"orders_export_\d+\.csv")
 
-CUSTOMERS_HEADER = [
-    "Customer ID", "First Name", "Last Name", "Email", "Accepts Email Marketing",
-    "Default Address Company", "Default Address Address1", "Default Address Address2",
-    "Default Address City", "Default Address Province Code", "Default Address Country Code",
-    "Default Address Zip", "Default Address Phone", "Phone", "Accepts SMS Marketing",
-    "Total Spent", "Total Orders", "Note", "Tax Exempt", "Tags",
-]  # fmt: skip
+CUSTOMERS_HEADER = SHOPIFY_CUSTOMERS.header_with()
 
 # Above this many customers the export is spread over a second file.
 SPLIT_ROWS = 10_000
@@ -56,28 +50,33 @@ def _customer_row(rng: random.Random, customer: ShopCustomer) -> list[str]:
     spent = sum(order.total for order in customer.orders)
     located = customer.has_address
     has_email = bool(record.email)
-    return [
-        text_keeping_zeros(customer.customer_id),
-        record.first_name,
-        record.last_name,
-        record.email,
-        "yes" if record.email_consent and has_email else "no",
-        record.person.company if located and rng.random() < 0.05 else "",
-        address.street if located else "",
-        address.street2 if located else "",
-        address.city if located else "",
-        address.state if located and address.country == "US" else "",
-        address.country if located else "",
-        zip_text(address.postcode) if located else "",
-        text_keeping_zeros(address_phone(record)) if located and rng.random() < 0.6 else "",
-        text_keeping_zeros(record.mobile.e164 if record.mobile else ""),
-        "yes" if record.sms_consent and record.mobile else "no",
-        money(spent),
-        str(len(customer.orders)),
-        rng.choice(_NOTES) if rng.random() < 0.02 else "",
-        "yes" if rng.random() < 0.01 else "no",
-        _tags(rng, customer, spent),
-    ]
+    values = {
+        SHOPIFY_CUSTOMERS.id_column: customer.customer_id,
+        "First Name": record.first_name,
+        "Last Name": record.last_name,
+        "Email": record.email,
+        "Accepts Email Marketing": "yes" if record.email_consent and has_email else "no",
+        "Default Address Company": (
+            record.person.company if located and rng.random() < 0.05 else ""
+        ),
+        "Default Address Address1": address.street if located else "",
+        "Default Address Address2": address.street2 if located else "",
+        "Default Address City": address.city if located else "",
+        "Default Address Province Code": (
+            address.state if located and address.country == "US" else ""
+        ),
+        "Default Address Country Code": address.country if located else "",
+        "Default Address Zip": zip_text(address.postcode) if located else "",
+        "Default Address Phone": address_phone(record) if located and rng.random() < 0.6 else "",
+        "Phone": record.mobile.e164 if record.mobile else "",
+        "Accepts SMS Marketing": "yes" if record.sms_consent and record.mobile else "no",
+        "Total Spent": money(spent),
+        "Total Orders": str(len(customer.orders)),
+        "Note": rng.choice(_NOTES) if rng.random() < 0.02 else "",
+        "Tax Exempt": "yes" if rng.random() < 0.01 else "no",
+        "Tags": _tags(rng, customer, spent),
+    }
+    return ordered(CUSTOMERS_HEADER, SHOPIFY_CUSTOMERS.with_prefixes(values))
 
 
 def shop_customers(records: list[Record], seed: int) -> list[ShopCustomer]:
@@ -117,12 +116,12 @@ def write_ecommerce(
     if len(rows) > SPLIT_ROWS:
         cut = (len(rows) * 3) // 5
         files.append(folder / SECOND_CUSTOMERS_FILE)
-        write_rows(files[-1], CUSTOMERS_HEADER, rows[cut:])
+        write_export(files[-1], SHOPIFY_CUSTOMERS, rows[cut:])
         rows = rows[:cut]
     files.insert(0, folder / CUSTOMERS_FILE)
-    write_rows(files[0], CUSTOMERS_HEADER, rows)
+    write_export(files[0], SHOPIFY_CUSTOMERS, rows)
     if with_transactions:
         files.append(folder / ORDERS_FILE)
-        write_rows(files[-1], ORDERS_HEADER, order_rows(customers, seed))
+        write_export(files[-1], SHOPIFY_ORDERS, order_rows(customers, seed))
     ids = [(customer.customer_id, customer.record.entity_id) for customer in customers]
     return SourceOutput(files=sorted(files), ids=ids)

@@ -35,54 +35,65 @@ from pathlib import Path
 import pandas as pd
 
 from identity import schema as s
+from identity.readers import is_transaction_export
+from identity.readers.formats import (
+    META_LEADS,
+    SALESFORCE_CONTACTS,
+    SALESFORCE_WEEKLY_CONTACTS,
+    SHOPIFY_CUSTOMERS,
+    SQUARE_CUSTOMERS,
+    ExportFormat,
+)
+from identity.readers.social import LABELS
 from identity_demo.common import stream
+from identity_demo.crm import DATALOADER_FILE
 
 TRUTH_FILE = "truth.csv"
 NEW_FILE_PREFIX = "new_"
 # The Data Loader extract: every field quoted, ISO dates; merge and split edit its rows.
-CRM_FILE = "contacts_dataloader.csv"
-TRANSACTION_FILES = re.compile(r"(orders_export.*|items-.*)\.csv", re.IGNORECASE)
+CRM_FILE = DATALOADER_FILE
 
-# Vendor headers of each logical field (any that a file has are edited together).
+# The customer export format of each source (Salesforce: the style with more columns).
+FORMATS: dict[str, ExportFormat] = {
+    "crm": SALESFORCE_WEEKLY_CONTACTS,
+    "ecommerce": SHOPIFY_CUSTOMERS,
+    "pos": SQUARE_CUSTOMERS,
+    "social": META_LEADS,
+}
+
+
+def _phones(export: ExportFormat) -> tuple[str, ...]:
+    """The main phone column, the mobile's, then the stand-ins (any a file has are edited)."""
+    if export is META_LEADS:
+        return LABELS[s.PHONE]  # a form in another language keeps its own label
+    main, *others = export.fields[s.PHONE]
+    return tuple(dict.fromkeys((main, *export.fields.get(s.MOBILE_PHONE, ()), *others)))
+
+
+# Vendor headers of each logical field (any that a file has are edited together); a street's
+# first line holds the house number.
 FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "crm": {
-        "id": ("Id",),
-        "email": ("Email",),
-        "phone": ("Phone", "MobilePhone", "HomePhone", "OtherPhone"),
-        "street": ("MailingStreet",),
-    },
-    "ecommerce": {
-        "id": ("Customer ID",),
-        "email": ("Email",),
-        "phone": ("Phone", "Default Address Phone"),
-        "street": ("Default Address Address1", "Address1"),
-    },
-    "pos": {
-        "id": ("Square Customer ID",),
-        "email": ("Email Address",),
-        "phone": ("Phone Number",),
-        "street": ("Street Address 1",),
-    },
-    "social": {
-        "id": ("id",),
-        "email": ("email",),
-        "phone": ("phone_number", "téléphone", "telefono"),
-        "street": ("street_address",),
-    },
+    source: {
+        "id": (export.id_column,),
+        "email": export.fields[s.EMAIL],
+        "phone": _phones(export),
+        "street": export.fields[s.STREET][:1],
+    }
+    for source, export in FORMATS.items()
 }
 # What a Salesforce contact says about who someone is: a merge copies all of it.
 CRM_IDENTITY = (
-    "FirstName",
-    "LastName",
-    "Email",
-    "Phone",
-    "MobilePhone",
-    "MailingStreet",
-    "MailingCity",
-    "MailingState",
-    "MailingPostalCode",
-    "MailingCountry",
-    "Birthdate",
+    s.FIRST_NAME,
+    s.LAST_NAME,
+    s.EMAIL,
+    s.PHONE,
+    s.MOBILE_PHONE,
+    s.STREET,
+    s.CITY,
+    s.STATE,
+    s.POSTAL_CODE,
+    s.COUNTRY,
+    s.DATE_OF_BIRTH,
 )
 # Someone nobody in the demo pools is called: the split-off record must be clearly another person.
 STRANGER_FIRST = ("Ottoline", "Peregrine", "Isidore", "Leocadia", "Barnaby", "Wilhelmina")
@@ -203,11 +214,11 @@ class EvolveSummary:
 
 def _record_id(source: str, raw: str) -> str:
     """The source record id as the readers derive it (export artefacts removed)."""
-    value = raw.strip().lstrip("'")
-    return value[2:] if source == "social" and value.startswith("l:") else value
+    export = FORMATS[source]
+    return raw.strip().removeprefix(export.prefix(export.id_column))
 
 
-def _customer_files(folder: Path) -> list[Path]:
+def _customer_files(folder: Path, source: str) -> list[Path]:
     if not folder.is_dir():
         return []
     return [
@@ -215,7 +226,7 @@ def _customer_files(folder: Path) -> list[Path]:
         for path in sorted(folder.iterdir())
         if path.is_file()
         and not path.name.startswith(".")
-        and not TRANSACTION_FILES.fullmatch(path.name)
+        and not is_transaction_export(source, path.name)
     ]
 
 
@@ -224,7 +235,7 @@ def _locate(landing: Path) -> tuple[dict[str, Located], list[ExportFile]]:
     found: dict[str, Located] = {}
     files: list[ExportFile] = []
     for source in s.SOURCE_SYSTEMS:
-        for path in _customer_files(landing / source):
+        for path in _customer_files(landing / source, source):
             export = ExportFile.read(path)
             files.append(export)
             (id_column,) = export.columns(FIELDS[source]["id"]) or (None,)
@@ -345,9 +356,10 @@ def _pick_edits(
 
 
 def _crm_row(place: Located) -> dict[str, int]:
-    return {
-        name: place.file.header.index(name) for name in CRM_IDENTITY if name in place.file.header
-    }
+    """Where each of ``CRM_IDENTITY`` is in a Salesforce contact's file, by schema column."""
+    header = place.file.header
+    columns = {name: SALESFORCE_CONTACTS.fields[name][0] for name in CRM_IDENTITY}
+    return {name: header.index(c) for name, c in columns.items() if c in header}
 
 
 def _pick_merge(
@@ -402,22 +414,24 @@ def _make_stranger(place: Located, rng: random.Random, names: set[str]) -> None:
         (f, n) for f in STRANGER_FIRST for n in STRANGER_LAST if f"{f} {n}".casefold() not in names
     )
     number = rng.randint(2, 998)
-    values[at["FirstName"]] = first
-    values[at["LastName"]] = last
-    values[at["Email"]] = f"{first}.{last}.{number}@mailbox.org".lower()
-    values[at["MailingStreet"]] = f"{number} {STRANGER_STREET}"
-    for name in ("Phone", "MobilePhone", "Birthdate"):
+    values[at[s.FIRST_NAME]] = first
+    values[at[s.LAST_NAME]] = last
+    values[at[s.EMAIL]] = f"{first}.{last}.{number}@mailbox.org".lower()
+    values[at[s.STREET]] = f"{number} {STRANGER_STREET}"
+    for name in (s.PHONE, s.MOBILE_PHONE, s.DATE_OF_BIRTH):
         if name in at:
             values[at[name]] = ""
 
 
 def _names(places: dict[str, Located]) -> set[str]:
+    """The full names of the Salesforce contacts."""
+    (first,), (last,) = (SALESFORCE_CONTACTS.fields[c] for c in (s.FIRST_NAME, s.LAST_NAME))
     out = set()
     for place in places.values():
         at = place.file.header
         values = place.file.rows[place.row]
-        if "FirstName" in at and "LastName" in at:
-            out.add(f"{values[at.index('FirstName')]} {values[at.index('LastName')]}".casefold())
+        if first in at and last in at:
+            out.add(f"{values[at.index(first)]} {values[at.index(last)]}".casefold())
     return out
 
 
@@ -444,7 +458,7 @@ def _add_new_people(
             keys = truth[s.SOURCE_SYSTEM] + ":" + truth[s.SOURCE_RECORD_ID]
             if used.isdisjoint(keys):
                 for source in s.SOURCE_SYSTEMS:
-                    for path in _customer_files(Path(scratch) / source):
+                    for path in _customer_files(Path(scratch) / source, source):
                         shutil.copyfile(path, out / source / f"{NEW_FILE_PREFIX}{path.name}")
                 truth["entity_id"] = "N" + truth["entity_id"].str[1:]
                 return truth

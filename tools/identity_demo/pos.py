@@ -6,14 +6,15 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from identity_demo.common import SourceOutput, stream, write_rows
+from identity.readers.formats import SQUARE_CUSTOMERS, SQUARE_ITEM_SALES
+from identity_demo.common import SourceOutput, ordered, stream, write_export
 from identity_demo.ids import square_id
 from identity_demo.phones import format_phone
 from identity_demo.pools import nickname_table
 from identity_demo.records import Record
 from identity_demo.square_sales import (
     ITEMS_FILE,
-    ITEMS_HEADER,
+    ITEMS_ORDER,
     LOCATIONS,
     Visit,
     dollars,
@@ -26,16 +27,12 @@ DIRECTORY_FILE = "customer_directory.csv"
 UK_DIRECTORY_FILE = "customer_directory_uk.csv"
 FILE_PATTERNS = (r"customer_directory(_uk)?\.csv", r"items-.*\.csv")
 
-DIRECTORY_HEADER = [
-    "Reference ID", "First Name", "Last Name", "Email Address", "Phone Number", "Nickname",
-    "Company Name", "Street Address 1", "Street Address 2", "City", "State", "Postal Code",
-    "Birthday", "Memo", "Square Customer ID", "Creation Source", "First Visit", "Last Visit",
-    "Transaction Count", "Lifetime Spend", "Email Subscription Status", "Instant Profile",
-    "Blocked from online booking",
-]  # fmt: skip
+DIRECTORY_HEADER = SQUARE_CUSTOMERS.header_with()
+# The seller's custom fields, exported after the standard columns.
 CUSTOM_FIELDS = ["Preferred Location", "Favorite Drink"]
 # The UK seller account's export says Surname; its rows are about a third of UK customers.
-UK_HEADER = [("Surname" if c == "Last Name" else c) for c in DIRECTORY_HEADER] + CUSTOM_FIELDS
+UK_HEADER = SQUARE_CUSTOMERS.header_with(CUSTOM_FIELDS, renamed=True)
+MAIN_HEADER = SQUARE_CUSTOMERS.header_with(CUSTOM_FIELDS)
 UK_SHARE_OF_GB = 1 / 3
 NO_ADDRESS_SHARE = 0.45
 _SOURCES = ("Directory", "Directory", "Instant Profile", "Online Store", "Appointments")
@@ -67,8 +64,7 @@ def _phone(rng: random.Random, record: Record) -> str:
     phone = record.landline if record.landline and rng.random() < 0.2 else record.mobile
     if phone is None:
         return ""
-    # Square keeps the number as text with a leading apostrophe.
-    return "'" + format_phone(phone, record.phone_style or "e164", record.phone_extension)
+    return format_phone(phone, record.phone_style or "e164", record.phone_extension)
 
 
 def _row(rng: random.Random, customer: _Customer, reference: str) -> list[str]:
@@ -81,33 +77,38 @@ def _row(rng: random.Random, customer: _Customer, reference: str) -> list[str]:
         nickname = rng.choice(nicknames[record.first_name])
     visits = customer.visits
     location = LOCATIONS[address.country][0]
-    return [
-        reference,
-        record.first_name,
-        record.last_name,
-        record.email,
-        _phone(rng, record),
-        nickname,
-        record.person.company if rng.random() < 0.03 else "",
-        address.street if located else "",
-        address.street2 if located else "",
-        address.city if located else "",
-        address.state if located and address.country == "US" else "",
-        address.postcode if located else "",
-        record.date_of_birth.isoformat() if record.date_of_birth else "",
-        rng.choice(_MEMOS) if rng.random() < 0.03 else "",
-        customer.square_id,
-        "Instant Profile" if customer.instant else rng.choice(_SOURCES[:2] + _SOURCES[3:]),
-        _visit_date(visits[0]) if visits else "",
-        _visit_date(visits[-1]) if visits else "",
-        str(len(visits)),
-        dollars(sum(visit.amount for visit in visits)),
-        _subscription(rng, record),
-        "Yes" if customer.instant else "No",
-        "No",
-        location if rng.random() < 0.3 else "",
-        rng.choice(_DRINKS),
-    ]
+    values = {
+        "Reference ID": reference,
+        "First Name": record.first_name,
+        "Last Name": record.last_name,
+        "Email Address": record.email,
+        # Square keeps the number as text with a leading apostrophe.
+        "Phone Number": _phone(rng, record),
+        "Nickname": nickname,
+        "Company Name": record.person.company if rng.random() < 0.03 else "",
+        "Street Address 1": address.street if located else "",
+        "Street Address 2": address.street2 if located else "",
+        "City": address.city if located else "",
+        "State": address.state if located and address.country == "US" else "",
+        "Postal Code": address.postcode if located else "",
+        "Birthday": record.date_of_birth.isoformat() if record.date_of_birth else "",
+        "Memo": rng.choice(_MEMOS) if rng.random() < 0.03 else "",
+        SQUARE_CUSTOMERS.id_column: customer.square_id,
+        "Creation Source": (
+            "Instant Profile" if customer.instant else rng.choice(_SOURCES[:2] + _SOURCES[3:])
+        ),
+        "First Visit": _visit_date(visits[0]) if visits else "",
+        "Last Visit": _visit_date(visits[-1]) if visits else "",
+        "Transaction Count": str(len(visits)),
+        "Lifetime Spend": dollars(sum(visit.amount for visit in visits)),
+        "Email Subscription Status": _subscription(rng, record),
+        "Instant Profile": "Yes" if customer.instant else "No",
+        "Blocked from online booking": "No",
+        "Preferred Location": location if rng.random() < 0.3 else "",
+        "Favorite Drink": rng.choice(_DRINKS),
+    }
+    # Rows are in the directory's own column order; the UK file only renames a column.
+    return ordered(MAIN_HEADER, SQUARE_CUSTOMERS.with_prefixes(values))
 
 
 def write_pos(
@@ -146,11 +147,12 @@ def write_pos(
         pair = (customer.square_id, customer.record.entity_id)
         (uk_ids if uk else main_ids).append(pair)
     files = [folder / DIRECTORY_FILE, folder / UK_DIRECTORY_FILE]
-    write_rows(files[0], DIRECTORY_HEADER + CUSTOM_FIELDS, main_rows)
-    write_rows(files[1], UK_HEADER, uk_rows)
+    write_export(files[0], SQUARE_CUSTOMERS, main_rows, MAIN_HEADER)
+    write_export(files[1], SQUARE_CUSTOMERS, uk_rows, UK_HEADER)
     if with_transactions:
         files.append(folder / ITEMS_FILE)
-        write_rows(files[-1], ITEMS_HEADER, _all_item_rows(items_rng, customers, references))
+        rows = _all_item_rows(items_rng, customers, references)
+        write_export(files[-1], SQUARE_ITEM_SALES, rows)
     return SourceOutput(files=sorted(files), ids=main_ids + uk_ids)
 
 
@@ -168,5 +170,5 @@ def _all_item_rows(
     for _ in range(len(rows) // 10):
         country = rng.choice(("FR", "GB", "US"))
         rows.extend(item_rows(rng, [walk_in(rng, country)], country, ("", "", "")))
-    rows.sort(key=lambda row: (row[0], row[1], row[13]))
+    rows.sort(key=lambda row: [row[i] for i in ITEMS_ORDER])
     return rows

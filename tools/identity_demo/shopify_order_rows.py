@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from identity_demo.common import REFERENCE, stream
+from identity.readers.formats import SHOPIFY_ORDERS
+from identity_demo.common import REFERENCE, ordered, stream
 from identity_demo.ids import NumericIds, token
 from identity_demo.shopify_orders import (
     CURRENCIES,
@@ -18,24 +19,7 @@ from identity_demo.shopify_orders import (
     zip_text,
 )
 
-ORDERS_HEADER = [
-    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
-    "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code",
-    "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name",
-    "Lineitem price", "Lineitem compare at price", "Lineitem sku", "Lineitem requires shipping",
-    "Lineitem taxable", "Lineitem fulfillment status", "Billing Name", "Billing Street",
-    "Billing Address1", "Billing Address2", "Billing Company", "Billing City", "Billing Zip",
-    "Billing Province", "Billing Country", "Billing Phone", "Shipping Name", "Shipping Street",
-    "Shipping Address1", "Shipping Address2", "Shipping Company", "Shipping City",
-    "Shipping Zip", "Shipping Province", "Shipping Country", "Shipping Phone", "Notes",
-    "Note Attributes", "Cancelled at", "Payment Method", "Payment Reference", "Refunded Amount",
-    "Vendor", "Outstanding Balance", "Employee", "Location", "Device ID", "Id", "Tags",
-    "Risk Level", "Source", "Lineitem discount", "Tax 1 Name", "Tax 1 Value", "Tax 2 Name",
-    "Tax 2 Value", "Tax 3 Name", "Tax 3 Value", "Tax 4 Name", "Tax 4 Value", "Tax 5 Name",
-    "Tax 5 Value", "Phone", "Receipt Number", "Duties", "Billing Province Name",
-    "Shipping Province Name", "Payment ID", "Payment Terms Name", "Next Payment Due At",
-    "Payment References",
-]  # fmt: skip
+ORDERS_HEADER = SHOPIFY_ORDERS.header_with()
 _STATE_NAMES = {
     "NY": "New York", "CA": "California", "IL": "Illinois", "TX": "Texas", "AZ": "Arizona",
     "PA": "Pennsylvania", "WA": "Washington", "CO": "Colorado", "MA": "Massachusetts",
@@ -140,4 +124,4 @@ def order_rows(customers: list[ShopCustomer], seed: int) -> Iterator[list[str]]:
             )
             if line_number == 0:
                 values["Vendor"] = VENDOR
-            yield [values.get(column, "") for column in ORDERS_HEADER]
+            yield ordered(ORDERS_HEADER, values)

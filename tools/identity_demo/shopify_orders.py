@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from identity.readers.formats import APOSTROPHE
 from identity_demo.common import REFERENCE, random_datetime
 from identity_demo.phones import format_phone
 from identity_demo.records import Record
@@ -126,7 +127,7 @@ class ShopCustomer:
 
 def text_keeping_zeros(value: str) -> str:
     """A leading apostrophe, as Shopify adds so spreadsheets keep ``02118`` and ``+33...``."""
-    return f"'{value}" if value else ""
+    return f"{APOSTROPHE}{value}" if value else ""
 
 
 def zip_text(postcode: str) -> str:

@@ -8,16 +8,21 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from identity_demo.common import REFERENCE, SourceOutput, random_datetime, stream, write_rows
+from identity.readers.formats import META_LEADS
+from identity_demo.common import (
+    REFERENCE,
+    SourceOutput,
+    ordered,
+    random_datetime,
+    stream,
+    write_export,
+)
 from identity_demo.ids import NumericIds
 from identity_demo.records import SOURCE_START, Record
 
 FILE_PATTERNS = (r"leads_fb_.*\.csv",)
-FIXED_COLUMNS = [
-    "id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id",
-    "campaign_name", "form_id", "form_name", "is_organic", "platform",
-]  # fmt: skip
-AD_COLUMNS = ("ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name")
+# The columns before and after the form's questions.
+FIXED_COLUMNS, STATUS_COLUMNS = META_LEADS.around_custom()
 ORGANIC_SHARE = 0.01
 # The ad account's time zone, in which Meta writes created_time.
 ACCOUNT_ZONE = ZoneInfo("America/Chicago")
@@ -80,21 +85,25 @@ def _ads(ids: NumericIds, form: Form) -> list[_Ad]:
     """Two campaigns of two ad sets of two ads, per form."""
     country = "FR" if form.french else "US/UK"
     ads = []
+    meta = META_LEADS
     for campaign in ("Prospecting", "Retargeting"):
-        campaign_ref = (f"c:{ids.next()}", f"{country} | {form.name} | {campaign}")
+        campaign_ref = (
+            meta.written("campaign_id", ids.next()),
+            f"{country} | {form.name} | {campaign}",
+        )
         for audience in ("25-44", "45-65"):
-            adset = (f"as:{ids.next()}", f"{country} | {audience} | Advantage+")
+            adset = (meta.written("adset_id", ids.next()), f"{country} | {audience} | Advantage+")
             for creative in ("Carousel A", "Video B"):
-                ads.append(
-                    _Ad((f"ag:{ids.next()}", f"{creative} - {form.name}"), adset, campaign_ref)
-                )
+                ad = (meta.written("ad_id", ids.next()), f"{creative} - {form.name}")
+                ads.append(_Ad(ad, adset, campaign_ref))
     return ads
 
 
 def _answer(question: str, record: Record, rng: random.Random) -> str:
     address = record.address
     full = f"{record.first_name} {record.last_name}"
-    phone = f"p:{record.mobile.e164}" if record.mobile else ""
+    # Meta's phone prefix, whatever the question's label.
+    phone = META_LEADS.written("phone_number", record.mobile.e164 if record.mobile else "")
     born = record.date_of_birth
     answers = {
         "first_name": record.first_name,
@@ -106,7 +115,7 @@ def _answer(question: str, record: Record, rng: random.Random) -> str:
         "téléphone": phone,
         "city": address.city,
         "ville": address.city,
-        "zip_code": f"z:{address.postcode}",
+        "zip_code": META_LEADS.written("zip_code", address.postcode),
         "post_code": address.postcode,
         "code_postal": address.postcode,
         "street_address": ", ".join(p for p in (address.street, address.street2) if p),
@@ -145,7 +154,7 @@ def write_social(records: list[Record], folder: Path, seed: int) -> SourceOutput
     ad_ids = NumericIds(rng, start=120_210_000_000_000_000, max_step=10**9)
     ads = {form.key: _ads(ad_ids, form) for form in FORMS}
     form_ids = NumericIds(rng, start=880_000_000_000_000, max_step=10**10)
-    form_refs = {form.key: f"f:{form_ids.next()}" for form in FORMS}
+    form_refs = {form.key: META_LEADS.written("form_id", form_ids.next()) for form in FORMS}
     leads: list[tuple[datetime, Form, Record | None]] = [
         (record.created, _form_for(rng, record), record)
         for record in sorted(records, key=lambda r: (r.created, r.entity_id))
@@ -162,7 +171,7 @@ def write_social(records: list[Record], folder: Path, seed: int) -> SourceOutput
         ad = rng.choice(ads[form.key])
         organic = record is not None and rng.random() < ORGANIC_SHARE
         values = {
-            "id": f"l:{lead_id}",
+            META_LEADS.id_column: META_LEADS.written(META_LEADS.id_column, lead_id),
             "created_time": _meta_time(moment),
             "form_id": form_refs[form.key],
             "form_name": form.name,
@@ -183,17 +192,16 @@ def write_social(records: list[Record], folder: Path, seed: int) -> SourceOutput
         else:
             answers = [_answer(q, record, rng) for q in form.questions]
             ids[form.key].append((lead_id, record.entity_id))
-        row = [values.get(column, "") for column in FIXED_COLUMNS] + answers + ["complete"]
+        status = ordered(STATUS_COLUMNS, {"lead_status": "complete"})
+        row = [*ordered(FIXED_COLUMNS, values), *answers, *status]
         rows[form.key].append(row)
     files: list[Path] = []
     all_ids: list[tuple[str, str]] = []
     for form in FORMS:
         path = folder / form_file(form)
-        header = FIXED_COLUMNS + list(form.questions) + ["lead_status"]
+        header = META_LEADS.header_with(form.questions)
         # Meta lists the newest lead first.
-        write_rows(
-            path, header, reversed(rows[form.key]), encoding="utf-16-le", bom=True, delimiter="\t"
-        )
+        write_export(path, META_LEADS, reversed(rows[form.key]), header)
         files.append(path)
         all_ids.extend(reversed(ids[form.key]))
     return SourceOutput(files=sorted(files), ids=all_ids)

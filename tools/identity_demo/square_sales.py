@@ -7,19 +7,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from identity_demo.common import REFERENCE_DATE, random_date
+from identity.readers.formats import SQUARE_ITEM_SALES
+from identity.schema import OCCURRED_AT
+from identity_demo.common import REFERENCE_DATE, ordered, random_date
 from identity_demo.ids import token
 
 ITEMS_FROM = date(2026, 1, 1)
 ITEMS_UNTIL = REFERENCE_DATE  # exclusive
 ITEMS_FILE = f"items-{ITEMS_FROM.isoformat()}-{ITEMS_UNTIL.isoformat()}.csv"
-ITEMS_HEADER = [
-    "Date", "Time", "Time Zone", "Category", "Item", "Qty", "Price Point Name", "SKU",
-    "Modifiers Applied", "Gross Sales", "Discounts", "Net Sales", "Tax", "Transaction ID",
-    "Payment ID", "Device Name", "Notes", "Details", "Event Type", "Location", "Dining Option",
-    "Customer ID", "Customer Name", "Customer Reference ID", "Unit", "Count",
-    "Itemization Type", "Fulfillment Note", "Channel", "Token", "Card Brand", "PAN Suffix",
-]  # fmt: skip
+ITEMS_HEADER = SQUARE_ITEM_SALES.header_with()
+# Square lists item sales by date and time, a transaction's lines together.
+_DATE, _TIME, _ = SQUARE_ITEM_SALES.fields[OCCURRED_AT]
+ITEMS_ORDER = tuple(ITEMS_HEADER.index(c) for c in (_DATE, _TIME, SQUARE_ITEM_SALES.id_column))
 
 # (category, item, price point, sku, price in cents, itemization type)
 CATALOG: tuple[tuple[str, str, str, str, int, str], ...] = (
@@ -155,35 +154,35 @@ def item_rows(
             item, quantity, modifiers, discount = line
             category, name, price_point, sku, _, kind = CATALOG[item]
             gross, net, tax = _line_amounts(line, country)
-            yield [
-                visit.moment.strftime("%Y-%m-%d"),
-                visit.moment.strftime("%H:%M:%S"),
-                zone,
-                category,
-                name,
-                str(quantity),
-                price_point,
-                sku,
-                modifiers,
-                dollars(gross),
-                dollars(-discount),
-                dollars(net),
-                dollars(tax),
-                transaction,
-                payment,
-                "Counter 1",
-                "",
-                f"https://squareup.com/dashboard/sales/transactions/{transaction}",
-                "Payment",
-                location,
-                dining,
-                *customer,
-                "",
-                str(quantity),
-                kind,
-                "",
-                "Point of Sale",
-                "",
-                card,
-                suffix,
-            ]
+            customer_id, customer_name, reference = customer
+            values = {
+                _DATE: visit.moment.strftime("%Y-%m-%d"),
+                _TIME: visit.moment.strftime("%H:%M:%S"),
+                "Time Zone": zone,
+                "Category": category,
+                "Item": name,
+                "Qty": str(quantity),
+                "Price Point Name": price_point,
+                "SKU": sku,
+                "Modifiers Applied": modifiers,
+                "Gross Sales": dollars(gross),
+                "Discounts": dollars(-discount),
+                "Net Sales": dollars(net),
+                "Tax": dollars(tax),
+                SQUARE_ITEM_SALES.id_column: transaction,
+                "Payment ID": payment,
+                "Device Name": "Counter 1",
+                "Details": f"https://squareup.com/dashboard/sales/transactions/{transaction}",
+                "Event Type": "Payment",
+                "Location": location,
+                "Dining Option": dining,
+                "Customer ID": customer_id,
+                "Customer Name": customer_name,
+                "Customer Reference ID": reference,
+                "Count": str(quantity),
+                "Itemization Type": kind,
+                "Channel": "Point of Sale",
+                "Card Brand": card,
+                "PAN Suffix": suffix,
+            }
+            yield ordered(ITEMS_HEADER, values)

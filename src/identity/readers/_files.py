@@ -14,12 +14,16 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from identity.readers.formats import TRANSACTION_FORMATS
+
 logger = logging.getLogger(__name__)
 
-# The optional transaction exports that may sit next to a source's customer exports.
+# The optional transaction exports that may sit next to a source's customer exports, by their
+# vendor's file name: Shopify orders (ecommerce), Square item sales (pos).
 TRANSACTION_PATTERNS: dict[str, str] = {
-    "ecommerce": "orders_export*.csv",  # Shopify orders
-    "pos": "items-*.csv",  # Square item sales
+    system: export.file_pattern
+    for system, export in TRANSACTION_FORMATS.items()
+    if export.file_pattern is not None
 }
 
 # Files that operating systems and office suites leave behind, by lower-case name.

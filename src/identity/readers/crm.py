@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from identity.readers._assemble import Mapped, SourceSpec
 from identity.readers._columns import Columns, Values, clean_ids, unapostrophe
+from identity.readers.formats import SALESFORCE_CONTACTS, SALESFORCE_WEEKLY_CONTACTS
 from identity.schema import (
     CITY,
     COUNTRY,
@@ -38,30 +39,35 @@ from identity.schema import (
 OPT_OUT_PREFIX = "optout:"
 _DELETED = frozenset({"true", "1"})
 
-# Address parts in raw-schema order, as (mailing, other) column names; a country may also come
-# as an ISO code.
+# Both export styles name their columns alike; the Weekly Export has more of them.
+_ID = SALESFORCE_CONTACTS.id_column
+_FIELDS = SALESFORCE_WEEKLY_CONTACTS.fields
+
+# Address parts in raw-schema order, as (mailing, other) column names; a state or a country
+# may also come as an ISO code.
 _ADDRESS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    STREET: (("MailingStreet",), ("OtherStreet",)),
-    CITY: (("MailingCity",), ("OtherCity",)),
-    STATE: (("MailingState", "MailingStateCode"), ("OtherState", "OtherStateCode")),
-    POSTAL_CODE: (("MailingPostalCode",), ("OtherPostalCode",)),
-    COUNTRY: (("MailingCountry", "MailingCountryCode"), ("OtherCountry", "OtherCountryCode")),
+    STREET: (_FIELDS[STREET], ("OtherStreet",)),
+    CITY: (_FIELDS[CITY], ("OtherCity",)),
+    STATE: ((*_FIELDS[STATE], "MailingStateCode"), ("OtherState", "OtherStateCode")),
+    POSTAL_CODE: (_FIELDS[POSTAL_CODE], ("OtherPostalCode",)),
+    COUNTRY: ((*_FIELDS[COUNTRY], "MailingCountryCode"), ("OtherCountry", "OtherCountryCode")),
 }
 
-# Data Loader columns, then the Weekly Export's further standard Contact fields.
-COLUMNS: tuple[str, ...] = (
-    "Id", "FirstName", "LastName", "Email", "Phone", "MobilePhone", "MailingStreet",
-    "MailingCity", "MailingState", "MailingPostalCode", "MailingCountry", "Birthdate", "Title",
-    "HasOptedOutOfEmail", "CreatedDate", "LastModifiedDate",
-    "IsDeleted", "MasterRecordId", "AccountId", "Salutation", "MiddleName", "Suffix", "Name",
-    "MailingStateCode", "MailingCountryCode", "MailingLatitude", "MailingLongitude",
-    "OtherStreet", "OtherCity", "OtherState", "OtherStateCode", "OtherPostalCode",
-    "OtherCountry", "OtherCountryCode", "Fax", "HomePhone", "OtherPhone", "AssistantPhone",
-    "AssistantName", "ReportsToId", "Department", "LeadSource", "HasOptedOutOfFax", "DoNotCall",
-    "OwnerId", "CreatedById", "LastModifiedById", "SystemModstamp", "LastActivityDate",
-    "LastCURequestDate", "LastCUUpdateDate", "LastViewedDate", "LastReferencedDate",
-    "EmailBouncedReason", "EmailBouncedDate", "IsEmailBounced", "Jigsaw", "JigsawContactId",
-    "Description", "PhotoUrl", "IndividualId",
+# Both styles' columns, then further standard Contact fields seen in Weekly Exports.
+COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        (
+            *SALESFORCE_CONTACTS.header,
+            *SALESFORCE_WEEKLY_CONTACTS.header,
+            "Name", "MailingStateCode", "MailingCountryCode", "MailingLatitude",
+            "MailingLongitude", "OtherStreet", "OtherCity", "OtherState", "OtherStateCode",
+            "OtherPostalCode", "OtherCountry", "OtherCountryCode", "AssistantPhone",
+            "AssistantName", "ReportsToId", "HasOptedOutOfFax", "OwnerId", "LastCURequestDate",
+            "LastCUUpdateDate", "LastViewedDate", "LastReferencedDate", "EmailBouncedReason",
+            "EmailBouncedDate", "IsEmailBounced", "Jigsaw", "JigsawContactId", "Description",
+            "PhotoUrl", "IndividualId",
+        )
+    )
 )  # fmt: skip
 
 
@@ -74,25 +80,26 @@ def map_contacts(columns: Columns) -> Mapped:
     Returns:
         Ids from ``Id``; rows with ``IsDeleted`` true/1 are flagged as deletions.
     """
-    opt_out = columns.values("HasOptedOutOfEmail")
-    is_deleted = columns.values("IsDeleted")
-    phone = unapostrophe(columns.values("Phone"))
-    mobile = unapostrophe(columns.values("MobilePhone"))
+    opt_out = columns.values(*_FIELDS[EMAIL_CONSENT])
+    is_deleted = columns.values(*_FIELDS[IS_DELETED])
+    phone_column, *home_columns = _FIELDS[PHONE]
+    phone = unapostrophe(columns.values(phone_column))
+    mobile = unapostrophe(columns.values(*_FIELDS[MOBILE_PHONE]))
     # HomePhone, else OtherPhone: only for a contact with neither Phone nor MobilePhone.
-    home = unapostrophe(columns.values("HomePhone", "OtherPhone"))
+    home = unapostrophe(columns.values(*home_columns))
     return Mapped(
-        ids=clean_ids(columns.values("Id")),
+        ids=clean_ids(columns.values(_ID)),
         attributes={
-            FIRST_NAME: columns.values("FirstName"),
-            LAST_NAME: columns.values("LastName"),
-            EMAIL: columns.values("Email"),
+            FIRST_NAME: columns.values(*_FIELDS[FIRST_NAME]),
+            LAST_NAME: columns.values(*_FIELDS[LAST_NAME]),
+            EMAIL: columns.values(*_FIELDS[EMAIL]),
             PHONE: [p or (None if m else h) for p, m, h in zip(phone, mobile, home, strict=True)],
             MOBILE_PHONE: mobile,
             **address(columns),
-            DATE_OF_BIRTH: columns.values("Birthdate"),
+            DATE_OF_BIRTH: columns.values(*_FIELDS[DATE_OF_BIRTH]),
             EMAIL_CONSENT: [None if v is None else f"{OPT_OUT_PREFIX}{v}" for v in opt_out],
-            CREATED_AT: columns.values("CreatedDate"),
-            UPDATED_AT: columns.values("LastModifiedDate"),
+            CREATED_AT: columns.values(*_FIELDS[CREATED_AT]),
+            UPDATED_AT: columns.values(*_FIELDS[UPDATED_AT]),
             IS_DELETED: is_deleted,
         },
         deleted=[v is not None and v.strip().casefold() in _DELETED for v in is_deleted],
@@ -124,7 +131,7 @@ def address(columns: Columns) -> dict[str, Values]:
 SPEC = SourceSpec(
     system="crm",
     export_name="Salesforce Contact export",
-    id_column="Id",
+    id_column=_ID,
     mapper=map_contacts,
     # Meta lead exports also have an "id" column: a Contact export has Contact-only fields too.
     any_of=(

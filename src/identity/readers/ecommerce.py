@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from identity.readers._assemble import Mapped, SourceSpec
 from identity.readers._columns import Columns, Values, clean_ids, join_street, unapostrophe
+from identity.readers.formats import SHOPIFY_CUSTOMERS, SHOPIFY_ORDERS
 from identity.schema import (
     CITY,
     COUNTRY,
@@ -26,24 +27,28 @@ from identity.schema import (
     TOTAL_SPENT,
 )
 
+_FIELDS = SHOPIFY_CUSTOMERS.fields
+# Older customers exports name the address columns without "Default Address" and have
+# "Accepts Marketing" for email consent.
+_OLDER: dict[str, tuple[str, ...]] = {
+    STREET: ("Address1", "Address2"),
+    CITY: ("City",),
+    STATE: ("Province Code",),
+    POSTAL_CODE: ("Zip",),
+    COUNTRY: ("Country Code",),
+    EMAIL_CONSENT: ("Accepts Marketing",),
+}
+
 # Current and older customers export columns, then the orders export's (for messages only).
 COLUMNS: tuple[str, ...] = (
-    "Customer ID", "First Name", "Last Name", "Email", "Accepts Email Marketing",
-    "Default Address Company", "Default Address Address1", "Default Address Address2",
-    "Default Address City", "Default Address Province Code", "Default Address Country Code",
-    "Default Address Zip", "Default Address Phone", "Phone", "Accepts SMS Marketing",
-    "Total Spent", "Total Orders", "Note", "Tax Exempt", "Tags", "Accepts WhatsApp Marketing",
-    "Accepts Marketing", "Company", "Address1", "Address2", "City", "Province",
-    "Province Code", "Country", "Country Code", "Zip",
-)  # fmt: skip
-ORDERS_COLUMNS: tuple[str, ...] = (
-    "Name", "Email", "Financial Status", "Paid at", "Fulfillment Status", "Fulfilled at",
-    "Accepts Marketing", "Currency", "Subtotal", "Shipping", "Taxes", "Total", "Discount Code",
-    "Discount Amount", "Shipping Method", "Created at", "Lineitem quantity", "Lineitem name",
-    "Lineitem price", "Lineitem sku", "Billing Name", "Billing Phone", "Shipping Name",
-    "Shipping Phone", "Notes", "Payment Method", "Refunded Amount", "Vendor", "Id", "Tags",
-    "Phone", "Source",
-)  # fmt: skip
+    *SHOPIFY_CUSTOMERS.header,
+    "Accepts WhatsApp Marketing",
+    "Company",
+    "Province",
+    "Country",
+    *(column for columns in _OLDER.values() for column in columns),
+)
+ORDERS_COLUMNS: tuple[str, ...] = SHOPIFY_ORDERS.header
 
 
 def map_customers(columns: Columns) -> Mapped:
@@ -58,30 +63,34 @@ def map_customers(columns: Columns) -> Mapped:
     Returns:
         Ids from ``Customer ID`` without the spreadsheet apostrophe.
     """
-    account_phone = unapostrophe(columns.values("Phone"))
-    address_phone = unapostrophe(columns.values("Default Address Phone"))
+    account, address_only = _FIELDS[PHONE]
+    account_phone = unapostrophe(columns.values(account))
+    address_phone = unapostrophe(columns.values(address_only))
+    line1, line2 = _FIELDS[STREET]
+    older1, older2 = _OLDER[STREET]
     return Mapped(
-        ids=clean_ids(columns.values("Customer ID")),
+        ids=clean_ids(columns.values(SHOPIFY_CUSTOMERS.id_column)),
         attributes={
-            FIRST_NAME: columns.values("First Name"),
-            LAST_NAME: columns.values("Last Name"),
-            EMAIL: columns.values("Email"),
+            FIRST_NAME: columns.values(*_FIELDS[FIRST_NAME]),
+            LAST_NAME: columns.values(*_FIELDS[LAST_NAME]),
+            EMAIL: columns.values(*_FIELDS[EMAIL]),
             PHONE: [p or a for p, a in zip(account_phone, address_phone, strict=True)],
             MOBILE_PHONE: _second_phone(account_phone, address_phone),
-            STREET: join_street(
-                columns.values("Default Address Address1", "Address1"),
-                columns.values("Default Address Address2", "Address2"),
-            ),
-            CITY: columns.values("Default Address City", "City"),
-            STATE: columns.values("Default Address Province Code", "Province Code"),
-            POSTAL_CODE: unapostrophe(columns.values("Default Address Zip", "Zip")),
-            COUNTRY: columns.values("Default Address Country Code", "Country Code"),
-            EMAIL_CONSENT: columns.values("Accepts Email Marketing", "Accepts Marketing"),
-            SMS_CONSENT: columns.values("Accepts SMS Marketing"),
-            TOTAL_SPENT: unapostrophe(columns.values("Total Spent")),
-            ORDER_COUNT: unapostrophe(columns.values("Total Orders")),
+            STREET: join_street(columns.values(line1, older1), columns.values(line2, older2)),
+            CITY: _current_or_older(columns, CITY),
+            STATE: _current_or_older(columns, STATE),
+            POSTAL_CODE: unapostrophe(_current_or_older(columns, POSTAL_CODE)),
+            COUNTRY: _current_or_older(columns, COUNTRY),
+            EMAIL_CONSENT: _current_or_older(columns, EMAIL_CONSENT),
+            SMS_CONSENT: columns.values(*_FIELDS[SMS_CONSENT]),
+            TOTAL_SPENT: unapostrophe(columns.values(*_FIELDS[TOTAL_SPENT])),
+            ORDER_COUNT: unapostrophe(columns.values(*_FIELDS[ORDER_COUNT])),
         },
     )
+
+
+def _current_or_older(columns: Columns, attribute: str) -> Values:
+    return columns.values(*_FIELDS[attribute], *_OLDER[attribute])
 
 
 def _second_phone(account: Values, address: Values) -> Values:
@@ -94,8 +103,8 @@ def _second_phone(account: Values, address: Values) -> Values:
 
 SPEC = SourceSpec(
     system="ecommerce",
-    export_name="Shopify customers export",
-    id_column="Customer ID",
+    export_name=SHOPIFY_CUSTOMERS.name,
+    id_column=SHOPIFY_CUSTOMERS.id_column,
     mapper=map_customers,
     # Square item sales exports also have "Customer ID"; a customers export has these too.
     any_of=(

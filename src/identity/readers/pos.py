@@ -7,7 +7,8 @@ Money (``$1,234.56``) and visit dates (``MM-DD-YYYY``) stay as exported text.
 from __future__ import annotations
 
 from identity.readers._assemble import Mapped, SourceSpec
-from identity.readers._columns import Columns, clean_ids, join_street, unapostrophe
+from identity.readers._columns import Columns, Values, clean_ids, join_street, unapostrophe
+from identity.readers.formats import SQUARE_CUSTOMERS, SQUARE_ITEM_SALES
 from identity.schema import (
     CITY,
     CREATED_AT,
@@ -25,21 +26,10 @@ from identity.schema import (
     UPDATED_AT,
 )
 
-# Customer directory columns (``Surname``: some regions), then the item sales export's (for
-# messages only).
-COLUMNS: tuple[str, ...] = (
-    "Reference ID", "First Name", "Last Name", "Surname", "Email Address", "Phone Number",
-    "Nickname", "Company Name", "Street Address 1", "Street Address 2", "City", "State",
-    "Postal Code", "Birthday", "Memo", "Square Customer ID", "Creation Source", "First Visit",
-    "Last Visit", "Transaction Count", "Lifetime Spend", "Email Subscription Status",
-    "Instant Profile", "Blocked from online booking",
-)  # fmt: skip
-ITEMS_COLUMNS: tuple[str, ...] = (
-    "Date", "Time", "Time Zone", "Category", "Item", "Qty", "Price Point Name", "SKU",
-    "Modifiers Applied", "Gross Sales", "Discounts", "Net Sales", "Tax", "Transaction ID",
-    "Payment ID", "Device Name", "Notes", "Details", "Event Type", "Location", "Dining Option",
-    "Customer ID", "Customer Name", "Customer Reference ID", "Unit", "Count", "Itemization Type",
-)  # fmt: skip
+# Customer directory columns (and the names some regions use), then the item sales export's
+# (for messages only).
+COLUMNS: tuple[str, ...] = (*SQUARE_CUSTOMERS.header, *SQUARE_CUSTOMERS.renamed.values())
+ITEMS_COLUMNS: tuple[str, ...] = SQUARE_ITEM_SALES.header
 
 
 def map_directory(columns: Columns) -> Mapped:
@@ -51,33 +41,37 @@ def map_directory(columns: Columns) -> Mapped:
     Returns:
         Ids from ``Square Customer ID`` (``Reference ID`` is the merchant's own, often empty).
     """
+
+    def named(attribute: str) -> Values:
+        # Every column of the attribute, under the names some regions' exports use too.
+        return columns.values(*SQUARE_CUSTOMERS.columns_of(attribute))
+
+    line1, line2 = SQUARE_CUSTOMERS.fields[STREET]
     return Mapped(
-        ids=clean_ids(columns.values("Square Customer ID")),
+        ids=clean_ids(columns.values(SQUARE_CUSTOMERS.id_column)),
         attributes={
-            FIRST_NAME: columns.values("First Name"),
-            LAST_NAME: columns.values("Last Name", "Surname"),
-            EMAIL: columns.values("Email Address"),
-            PHONE: unapostrophe(columns.values("Phone Number")),
-            STREET: join_street(
-                columns.values("Street Address 1"), columns.values("Street Address 2")
-            ),
-            CITY: columns.values("City"),
-            STATE: columns.values("State"),
-            POSTAL_CODE: unapostrophe(columns.values("Postal Code")),
-            DATE_OF_BIRTH: columns.values("Birthday"),
-            EMAIL_CONSENT: columns.values("Email Subscription Status"),
-            TOTAL_SPENT: unapostrophe(columns.values("Lifetime Spend")),
-            ORDER_COUNT: unapostrophe(columns.values("Transaction Count")),
-            CREATED_AT: columns.values("First Visit"),
-            UPDATED_AT: columns.values("Last Visit"),
+            FIRST_NAME: named(FIRST_NAME),
+            LAST_NAME: named(LAST_NAME),
+            EMAIL: named(EMAIL),
+            PHONE: unapostrophe(named(PHONE)),
+            STREET: join_street(columns.values(line1), columns.values(line2)),
+            CITY: named(CITY),
+            STATE: named(STATE),
+            POSTAL_CODE: unapostrophe(named(POSTAL_CODE)),
+            DATE_OF_BIRTH: named(DATE_OF_BIRTH),
+            EMAIL_CONSENT: named(EMAIL_CONSENT),
+            TOTAL_SPENT: unapostrophe(named(TOTAL_SPENT)),
+            ORDER_COUNT: unapostrophe(named(ORDER_COUNT)),
+            CREATED_AT: named(CREATED_AT),
+            UPDATED_AT: named(UPDATED_AT),
         },
     )
 
 
 SPEC = SourceSpec(
     system="pos",
-    export_name="Square customer directory export",
-    id_column="Square Customer ID",
+    export_name=SQUARE_CUSTOMERS.name,
+    id_column=SQUARE_CUSTOMERS.id_column,
     mapper=map_directory,
     columns=COLUMNS,
 )

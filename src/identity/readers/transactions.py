@@ -20,6 +20,7 @@ from identity.readers._columns import Columns, Values, clean_ids
 from identity.readers._files import export_files, is_transaction_export
 from identity.readers._parse import Table
 from identity.readers._vocabulary import KNOWN_COLUMNS
+from identity.readers.formats import SHOPIFY_ORDERS, SQUARE_ITEM_SALES
 from identity.schema import (
     AMOUNT,
     CUSTOMER_EMAIL,
@@ -189,32 +190,33 @@ def _shopify_items(columns: Columns) -> _Items:
     # Later rows of an order repeat only some columns: the order's values come from its first
     # row that has them. A line's price counts once per unit ordered.
     nothing: Values = [None] * len(columns)
+    fields = SHOPIFY_ORDERS.fields
+    total, price, quantity = fields[AMOUNT]
     return _Items(
-        ids=_clean_repeated_ids(columns.values("Name")),
-        occurred_at=columns.values("Created at"),
-        totals=columns.values("Total"),
-        prices=columns.values("Lineitem price"),
-        quantities=columns.values("Lineitem quantity"),
-        emails=columns.values("Email"),
+        ids=_clean_repeated_ids(columns.values(*fields[ORDER_ID])),
+        occurred_at=columns.values(*fields[OCCURRED_AT]),
+        totals=columns.values(total),
+        prices=columns.values(price),
+        quantities=columns.values(quantity),
+        emails=columns.values(*fields[CUSTOMER_EMAIL]),
         refs=nothing,
     )
 
 
 def _square_items(columns: Columns) -> _Items:
-    parts = zip(
-        columns.values("Date"), columns.values("Time"), columns.values("Time Zone"), strict=True
-    )
+    fields = SQUARE_ITEM_SALES.fields
+    parts = zip(*(columns.values(name) for name in fields[OCCURRED_AT]), strict=True)
     nothing: Values = [None] * len(columns)
     return _Items(
-        ids=_clean_repeated_ids(columns.values("Transaction ID")),
+        ids=_clean_repeated_ids(columns.values(*fields[ORDER_ID])),
         # Values are never empty strings (blank cells are None), so filter(None) drops the
         # missing parts only.
         occurred_at=[" ".join(filter(None, part)) or None for part in parts],
         totals=nothing,
-        prices=columns.values("Net Sales"),
+        prices=columns.values(*fields[AMOUNT]),
         quantities=None,
         emails=nothing,
-        refs=_clean_repeated_ids(columns.values("Customer ID")),
+        refs=_clean_repeated_ids(columns.values(*fields[CUSTOMER_REF])),
     )
 
 
@@ -245,7 +247,7 @@ def _warn_skipped(name: str, table: Table, skipped: list[int], id_column: str) -
 
 
 _READERS: dict[str, tuple[str, str, Callable[[Columns], _Items]]] = {
-    "ecommerce": ("Shopify orders export", "Name", _shopify_items),
-    "pos": ("Square item sales export", "Transaction ID", _square_items),
+    "ecommerce": (SHOPIFY_ORDERS.name, SHOPIFY_ORDERS.id_column, _shopify_items),
+    "pos": (SQUARE_ITEM_SALES.name, SQUARE_ITEM_SALES.id_column, _square_items),
 }
 _ZERO = Decimal(0)

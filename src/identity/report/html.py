@@ -85,6 +85,11 @@ details { margin:8px 0; }
 details > summary { cursor:pointer; padding:4px 0; }
 details.suite { border-top:1px solid var(--line); }
 details.problems > summary { color:var(--fail); }
+.problem { border-left:4px solid var(--warn); background:#fff; padding:6px 10px;
+  margin:6px 0; border-radius:4px; border-top:1px solid var(--line);
+  border-right:1px solid var(--line); border-bottom:1px solid var(--line); }
+.problem.fail { border-left-color:var(--fail); }
+.problem > div { margin:2px 0; overflow-wrap:anywhere; }
 p.all-passed { color:var(--pass); font-weight:600; }
 .trend-grid { display:grid; grid-template-columns:repeat(auto-fill, minmax(300px, 1fr));
   gap:12px; }
@@ -97,7 +102,6 @@ table.runs td { white-space:nowrap; }
   body { padding:12px; }
   section { padding:4px 12px 12px; }
   .card { min-width:120px; }
-  table.expectations td:nth-child(n) { min-width:0; max-width:none; }
   th { white-space:normal; }
   th, td { padding:4px 6px; }
 }

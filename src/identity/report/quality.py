@@ -63,22 +63,43 @@ def quality(report: RunReport) -> str:
 
 
 def _problems(problems: list[tuple[str, dict[str, Any]]]) -> str:
-    """The failed expectations of every suite, blocking ones first, in an open ``<details>``."""
+    """The failed expectations of every suite, blocking ones first, in an open ``<details>``.
+
+    One card per failure rather than a table row: it reads the same at any page width.
+    """
     if not problems:
         return '<p class="all-passed">Every expectation of every suite passed.</p>'
     problems = sorted(problems, key=lambda p: _ORDER.get(outcome_status(p[1]), 3))
-    rows = [[esc(title), *_cells(outcome)] for title, outcome in problems]
     fails = sum(1 for _, o in problems if outcome_status(o) == "fail")
     return (
         f'<details class="problems" open><summary><b>Failures and warnings</b> '
         f"({fmt_int(fails)} blocking, {fmt_int(len(problems) - fails)} warnings)</summary>"
-        + table(
-            ["suite", *_HEADERS],
-            rows,
-            numeric=(5, 6),
-            css_class="expectations problems",
-        )
+        + "".join(_problem(title, outcome) for title, outcome in problems)
         + "</details>"
+    )
+
+
+def _problem(title: str, outcome: dict[str, Any]) -> str:
+    status = outcome_status(outcome)
+    examples = outcome.get("examples") or []
+    found = (
+        f"{fmt_int(outcome.get('unexpected_count'))} unexpected "
+        f"({fmt_percent(outcome.get('unexpected_percent'))})"
+    )
+    if examples:
+        found += " · examples (masked): " + ", ".join(f"<code>{esc(e)}</code>" for e in examples)
+    if outcome.get("error"):
+        found = f"<b>not evaluated:</b> {esc(outcome['error'])}"
+    rule = _rule_text(outcome.get("kwargs") or {}).replace("<br>", " ")
+    return (
+        f'<div class="problem {esc(status)}"><div>{badge(status)} <b>{esc(title)}</b> · '
+        f"<code>{_breakable(outcome.get('expectation_type'))}</code> on "
+        f"<b>{esc(outcome.get('column') or '(table)')}</b> · "
+        f"{'blocking' if outcome.get('blocking') else 'warning only'}</div>"
+        f"<div>{found}</div>"
+        + (f'<div class="muted">rule: {rule}</div>' if rule else "")
+        + (f'<div class="muted">why: {esc(outcome.get("why"))}</div>' if outcome.get("why") else "")
+        + "</div>"
     )
 
 
