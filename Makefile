@@ -39,12 +39,13 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-# The quick tier for development: no Spark session and no end-to-end runs of the job.
+# The quick tier for development: no Spark session and no end-to-end runs of the job, one
+# pytest worker per core (each test module stays on one worker, so its fixtures are built once).
 test-fast: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/pytest -m "not slow and not spark" -q
+	$(BIN)/pytest -m "not slow and not spark" -q -n auto --dist loadscope
 
 dev: $(STAMP)
 	mkdir -p $(DAGSTER_HOME)

@@ -12,7 +12,6 @@ import pandas as pd
 from identity import schema as s
 from identity.quality import validate_frame
 from identity.readers import SourceBatch
-from identity.readers.landing import read_landing_source
 from identity.standardise import StandardisedBatch, standardise
 from identity.standardise.batches import standardise_sources
 from identity.standardise.quarantine import DUPLICATE, EXACT_DUPLICATE
@@ -31,16 +30,9 @@ from support.bad_input_files import (
     utf8,
     utf8_bom,
 )
+from support.landing import land, reasons_by_line
 
 OLD, NEW = "customers_export.csv", "customers_export_2026-12-01.csv"
-
-
-def _land(tmp_path: Path, source: str, files: dict[str, bytes]) -> SourceBatch:
-    folder = tmp_path / "landing" / source
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-    return read_landing_source(tmp_path / "landing", source)
 
 
 def _balanced(batch: SourceBatch, result: StandardisedBatch) -> None:
@@ -51,11 +43,6 @@ def _balanced(batch: SourceBatch, result: StandardisedBatch) -> None:
         held += int((batch.quarantine["file"] == row.file).sum())
         assert row.rows_read == kept + held, row.file
     assert len(result.contacts) + len(result.quarantine) == len(batch.records)
-
-
-def _reasons(result: StandardisedBatch) -> dict[tuple[str, int], str]:
-    q = result.quarantine
-    return dict(zip(zip(q["file"], q["line"], strict=True), q[s.REASON], strict=True))
 
 
 def _column(result: StandardisedBatch, column: str) -> dict[str, object]:
@@ -70,7 +57,7 @@ def test_the_newer_shopify_export_wins_and_unchanged_rows_are_exact_duplicates(
     new = [shop_row(n) for n in range(5)]
     new[1]["Email"] = "jean.new@acme-mail.com"
     new[2]["Last Name"] = "Muller-Weiss"
-    batch = _land(
+    batch = land(
         tmp_path,
         "ecommerce",
         {OLD: utf8(shop_export(old)), NEW: utf8(shop_export(new))},
@@ -82,7 +69,7 @@ def test_the_newer_shopify_export_wins_and_unchanged_rows_are_exact_duplicates(
     assert _column(result, s.EMAIL)[shop_id(1)] == "jean.new@acme-mail.com"
     assert _column(result, s.LAST_NAME)[shop_id(2)] == "Muller-Weiss"
     assert _column(result, s.EMAIL)[shop_id(0)] == email_of(0)
-    assert _reasons(result) == {
+    assert reasons_by_line(result) == {
         (OLD, 2): EXACT_DUPLICATE.format(file=NEW, line=2),
         (OLD, 3): DUPLICATE.format(file=NEW, line=3),
         (OLD, 4): DUPLICATE.format(file=NEW, line=4),
@@ -94,11 +81,11 @@ def test_the_newer_shopify_export_wins_and_unchanged_rows_are_exact_duplicates(
 
 def test_a_row_exported_twice_in_one_file_collapses_with_a_note(tmp_path: Path) -> None:
     rows = [crm_row(0), crm_row(1), crm_row(1), crm_row(2)]
-    batch = _land(tmp_path, "crm", {"contacts.csv": utf8_bom(crm_export(rows))})
+    batch = land(tmp_path, "crm", {"contacts.csv": utf8_bom(crm_export(rows))})
     result = standardise(batch.records)
     _balanced(batch, result)
     assert sorted(result.contacts[s.SOURCE_RECORD_ID]) == [crm_id(0), crm_id(1), crm_id(2)]
-    assert _reasons(result) == {
+    assert reasons_by_line(result) == {
         ("contacts.csv", 4): "exact duplicate source_record_id (first at contacts.csv:3)"
     }
     # The repeat warns in the raw suite; it no longer blocks every source.
@@ -114,7 +101,7 @@ def test_the_exports_own_updated_at_beats_the_file_date(tmp_path: Path) -> None:
         crm_row(0, Email="late.edit@acme-mail.com", LastModifiedDate="2026-12-05T08:00:00.000Z")
     ]
     newer_file = [crm_row(0, LastModifiedDate="2026-11-01T08:00:00.000Z")]
-    batch = _land(
+    batch = land(
         tmp_path,
         "crm",
         {
@@ -125,7 +112,7 @@ def test_the_exports_own_updated_at_beats_the_file_date(tmp_path: Path) -> None:
     result = standardise(batch.records)
     _balanced(batch, result)
     assert _column(result, s.EMAIL) == {crm_id(0): "late.edit@acme-mail.com"}
-    assert _reasons(result) == {
+    assert reasons_by_line(result) == {
         ("contacts_2026-12-01.csv", 2): DUPLICATE.format(file="contacts_2026-11-01.csv", line=2)
     }
 
@@ -135,7 +122,7 @@ def test_files_without_a_date_in_their_name_are_ordered_by_modification_time(
 ) -> None:
     first = [square_row(0, **{"Email Address": "first@acme-mail.com"}), square_row(1)]
     second = [square_row(0, **{"Email Address": "second@acme-mail.com"})]
-    batch = _land(
+    batch = land(
         tmp_path,
         "pos",
         {
@@ -155,7 +142,7 @@ def test_files_without_a_date_in_their_name_are_ordered_by_modification_time(
         square_id(0): "first@acme-mail.com",
         square_id(1): email_of(1),
     }
-    assert _reasons(result) == {
+    assert reasons_by_line(result) == {
         ("directory_a.csv", 2): DUPLICATE.format(file="directory_b.csv", line=2)
     }
 

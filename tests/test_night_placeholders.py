@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from identity import schema as s
 from identity.quality import validate_frame
 from identity.readers import SourceBatch
-from identity.readers.landing import read_landing_source
 from identity.standardise import StandardisedBatch, placeholder_reason, standardise
 from identity.standardise.placeholders import (
     NO_LETTERS_OR_DIGITS,
@@ -31,6 +30,7 @@ from support.bad_input_files import (
     square_row,
     utf8,
 )
+from support.landing import land
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTACTS_RULES = [
@@ -53,14 +53,6 @@ def _record(line: int, **values: str | None) -> dict[str, str | None]:
     )
     row.update(values)
     return row
-
-
-def _land(tmp_path: Path, source: str, files: dict[str, bytes]) -> SourceBatch:
-    folder = tmp_path / "landing" / source
-    folder.mkdir(parents=True)
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-    return read_landing_source(tmp_path / "landing", source)
 
 
 def _standardise(batch: SourceBatch) -> StandardisedBatch:
@@ -90,7 +82,7 @@ def test_excel_damage_and_zeros_are_nulled_counted_and_block_nothing(tmp_path: P
     rows[4].update({"Postal Code": "0", "Phone Number": "", "State": ""})
     rows[5]["Street Address 1"] = "12 ????"
     rows[6]["Street Address 1"] = "10"  # a real house number alone: kept
-    batch = _land(tmp_path, "pos", {"customer_directory.csv": utf8(square_export(rows))})
+    batch = land(tmp_path, "pos", {"customer_directory.csv": utf8(square_export(rows))})
     result = _standardise(batch)
     assert len(result.contacts) == 30 and result.quarantine.empty
     street, city = _by_line(result, s.STREET), _by_line(result, s.CITY)
@@ -117,7 +109,7 @@ def test_a_shopify_zero_street_and_a_blank_row_of_placeholders_are_nulled(tmp_pa
     rows[0].update({"Default Address Address1": "00", "Default Address City": "n/a"})
     rows[1].update({"Default Address Address1": "-", "Default Address Zip": "'00000"})
     rows[2].update({"Default Address City": "TEST", "Last Name": "????"})
-    batch = _land(tmp_path, "ecommerce", {"customers_export.csv": utf8(shop_export(rows))})
+    batch = land(tmp_path, "ecommerce", {"customers_export.csv": utf8(shop_export(rows))})
     result = _standardise(batch)
     assert len(result.contacts) == 5
     assert list(_by_line(result, s.STREET).values()) == [

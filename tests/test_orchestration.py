@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from dagster_project.definitions import build_defs, landing_fingerprint, new_exports_sensor
 from dagster_project.resources import Warehouse, resources_from_env
@@ -80,6 +81,8 @@ def test_sensor_requests_a_run_only_when_new_files_land(tmp_path: Path):
     assert newer.cursor != first.cursor
 
 
+# The Dagster CLI in a subprocess loads the whole code location: the slow tier runs it.
+@pytest.mark.slow
 def test_workspace_loads_with_the_dagster_cli(tmp_path: Path):
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path), "DAGSTER_DISABLE_TELEMETRY": "1"}
     dagster = Path(sys.executable).parent / "dagster"

@@ -14,6 +14,11 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
+
+# Builds a wheel and loads it from outside the repository: the slow tier runs it.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 # What the build reads; copied so the build leaves no build/ or egg-info in the work tree, and
 # no stale build/lib of an earlier layout can slip into the wheel.

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 
 from identity.readers import SourceBatch, read_source
+from identity.readers.formats import META_LEADS, SQUARE_CUSTOMERS
 from identity.standardise.batches import Standardised, standardise_sources
 from support.bad_input_files import (
     CRM_HEADER,
-    SQUARE_HEADER,
     crm_export,
     crm_id,
     crm_row,
@@ -125,7 +125,7 @@ def test_salesforce_home_and_other_phones_and_the_other_address(tmp_path: Path) 
 
 
 def test_square_surname_for_last_name(tmp_path: Path) -> None:
-    header = ["Surname" if c == "Last Name" else c for c in SQUARE_HEADER]
+    header = SQUARE_CUSTOMERS.header_with(renamed=True)
     rows = [{**square_row(n), "Surname": square_row(n)["Last Name"]} for n in range(3)]
     (tmp_path / "export.csv").write_bytes(utf8(square_export(rows, header=header)))
 
@@ -204,7 +204,6 @@ LOCALIZED: dict[str, dict[str, str]] = {
         "date_of_birth": "data_de_nascimento",
     },
 }
-LEAD_COLUMNS = ["id", "created_time", "form_id", "form_name", "is_organic", "platform"]
 
 
 def lead_values(n: int, language: str) -> dict[str, str]:
@@ -227,7 +226,7 @@ def test_meta_localized_labels(language: str, tmp_path: Path) -> None:
     labels = LOCALIZED[language]
     # German forms capitalise their labels ("E-Mail-Adresse"); matching folds case and accents.
     shown = {k: (v.capitalize() if language == "de" else v) for k, v in labels.items()}
-    header = [*LEAD_COLUMNS, *shown.values(), "wie_haben_sie_uns_gefunden?", "lead_status"]
+    header = META_LEADS.header_with([*shown.values(), "wie_haben_sie_uns_gefunden?"])
     rows = []
     for n in range(3):
         answers = lead_values(n, language)

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from identity.report import write_run_report
 from support.browser import chromium, dump_dom, ink_share, page_size, screenshot
 from support.reports import sample_report
+
+# A real browser renders the report: the slow tier runs it (test_report.py checks the HTML).
+pytestmark = pytest.mark.slow
 
 
 def test_index_renders_in_headless_chromium(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from identity.standardise import (
     _check_balance,
     standardise,
 )
+from support.landing import reasons_by_line
 
 TODAY = date(2026, 1, 15)
 
@@ -42,11 +43,6 @@ def _run(*rows: dict) -> StandardisedBatch:
     return standardise(pd.DataFrame(list(rows), columns=s.RAW_COLUMNS), reference_date=TODAY)
 
 
-def _reasons(batch: StandardisedBatch) -> dict[tuple[str, int], str]:
-    q = batch.quarantine
-    return dict(zip(zip(q["file"], q["line"], strict=True), q[s.REASON], strict=True))
-
-
 def _assert_balanced(records: list[dict], batch: StandardisedBatch) -> None:
     read = [(r[s.SOURCE_SYSTEM], r[s.SOURCE_FILE], int(r[s.SOURCE_LINE])) for r in records]
     c, q = batch.contacts, batch.quarantine
@@ -65,21 +61,21 @@ def test_test_lead_in_the_raw_row() -> None:
         _record("social", "L2", 3, **GOOD),
     ]
     batch = _run(*rows)
-    assert _reasons(batch) == {("f.csv", 2): "test lead"}
+    assert reasons_by_line(batch) == {("f.csv", 2): "test lead"}
     assert batch.quarantine[s.RAW].tolist() == ["l:1,<test lead: dummy data for email>"]
     _assert_balanced(rows, batch)
 
 
 def test_test_lead_in_a_value_when_there_is_no_raw_row() -> None:
     rows = [_record("social", "L1", 2, raw=None, first_name="<Test lead: dummy data for name>")]
-    assert _reasons(_run(*rows)) == {("f.csv", 2): "test lead"}
+    assert reasons_by_line(_run(*rows)) == {("f.csv", 2): "test lead"}
 
 
 @pytest.mark.parametrize("flag", ["true", "1", "TRUE"])
 def test_deleted_in_source(flag: str) -> None:
     rows = [_record("crm", "A", 2, is_deleted=flag, **GOOD), _record("crm", "B", 3, **GOOD)]
     batch = _run(*rows)
-    assert _reasons(batch) == {("f.csv", 2): "deleted in source"}
+    assert reasons_by_line(batch) == {("f.csv", 2): "deleted in source"}
     assert batch.contacts[s.RECORD_KEY].tolist() == ["crm:B"]
 
 
@@ -91,7 +87,7 @@ def test_not_deleted(flag: str | None) -> None:
 def test_missing_record_id() -> None:
     rows = [_record("crm", None, 2, **GOOD), _record("crm", "  ", 3, **GOOD)]
     batch = _run(*rows)
-    assert _reasons(batch) == {
+    assert reasons_by_line(batch) == {
         ("f.csv", 2): "no source_record_id",
         ("f.csv", 3): "no source_record_id",
     }
@@ -104,7 +100,7 @@ def test_duplicate_keeps_the_most_recently_updated() -> None:
         _record("crm", "X", 9, updated_at=None, **GOOD),
     ]
     batch = _run(*rows)
-    assert _reasons(batch) == {
+    assert reasons_by_line(batch) == {
         ("f.csv", 2): "duplicate source_record_id (first at f.csv:5)",
         ("f.csv", 9): "duplicate source_record_id (first at f.csv:5)",
     }
@@ -121,7 +117,7 @@ def test_duplicate_tie_keeps_the_first_by_file_and_line() -> None:
         _record("crm", "X", 2, file="b.csv", first_name="Cy", **GOOD),
     ]
     batch = _run(*rows)
-    assert _reasons(batch) == {
+    assert reasons_by_line(batch) == {
         ("b.csv", 2): "duplicate source_record_id (first at a.csv:3)",
         ("b.csv", 7): "duplicate source_record_id (first at a.csv:3)",
     }
@@ -135,7 +131,7 @@ def test_identical_copies_are_exact_duplicates_of_the_kept_one() -> None:
         _record("crm", "X", 2, file="b.csv", **GOOD),
     ]
     batch = _run(*rows)
-    assert _reasons(batch) == {
+    assert reasons_by_line(batch) == {
         ("b.csv", 2): "exact duplicate source_record_id (first at a.csv:3)",
         ("b.csv", 7): "exact duplicate source_record_id (first at a.csv:3)",
     }
@@ -155,7 +151,7 @@ def test_a_test_lead_copy_does_not_count_as_the_kept_duplicate() -> None:
         _record("social", "X", 2, raw="<test lead: dummy>", updated_at="2026-01-01", **GOOD),
         _record("social", "X", 3, **GOOD),
     ]
-    assert _reasons(_run(*rows)) == {("f.csv", 2): "test lead"}
+    assert reasons_by_line(_run(*rows)) == {("f.csv", 2): "test lead"}
 
 
 @pytest.mark.parametrize(
@@ -173,7 +169,7 @@ def test_a_test_lead_copy_does_not_count_as_the_kept_duplicate() -> None:
 )
 def test_no_usable_identifier(values: dict) -> None:
     batch = _run(_record("crm", "A", 2, **values))
-    assert _reasons(batch) == {("f.csv", 2): "no usable identifier"}
+    assert reasons_by_line(batch) == {("f.csv", 2): "no usable identifier"}
     assert batch.contacts.empty
 
 
@@ -204,7 +200,7 @@ def test_one_reason_per_record_in_a_fixed_order() -> None:
     rows.append(_record("crm", "A", 3, is_deleted="true", **GOOD))
     rows.append(_record("crm", "B", 4))
     batch = _run(*rows)
-    assert _reasons(batch) == {
+    assert reasons_by_line(batch) == {
         ("f.csv", 2): "test lead",
         ("f.csv", 3): "deleted in source",
         ("f.csv", 4): "no usable identifier",

@@ -226,6 +226,8 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
+# Generates and evolves a landing twice; the vendor-format test below covers evolve quickly.
+@pytest.mark.slow
 def test_evolve_is_deterministic_and_touches_only_what_it_says(tmp_path: Path) -> None:
     from identity_demo import evolve, generate
 

@@ -12,6 +12,23 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from identity.readers.formats import (
+    META_LEADS,
+    SALESFORCE_CONTACTS,
+    SHOPIFY_CUSTOMERS,
+    SQUARE_CUSTOMERS,
+    ExportFormat,
+)
+from identity.schema import (
+    CITY,
+    DATE_OF_BIRTH,
+    EMAIL,
+    FIRST_NAME,
+    FULL_NAME,
+    LAST_NAME,
+    PHONE,
+    UPDATED_AT,
+)
 from identity.standardise.quarantine import DUPLICATE, NO_IDENTIFIER
 
 UTF16_BOM = b"\xff\xfe"
@@ -110,10 +127,12 @@ def insert_rows(path: Path, rows: list[Row]) -> list[int]:
 def _fit(row: dict[str, str], columns: list[str]) -> dict[str, str]:
     """Rename columns the way this file's variant of the export names them."""
     row = dict(row)
-    if "Last Name" in row and "Last Name" not in columns:
-        row["Surname"] = row.pop("Last Name")  # Square exports of some regions
-    if "first_name" in row and "first_name" not in columns:
-        row["full_name"] = f"{row.pop('first_name')} {row.pop('last_name', '')}".strip()
+    for name, other in SQUARE_CUSTOMERS.renamed.items():  # Square exports of some regions
+        if name in row and name not in columns:
+            row[other] = row.pop(name)
+    (first,), (last,), (full,) = (META_LEADS.fields[c] for c in (FIRST_NAME, LAST_NAME, FULL_NAME))
+    if first in row and first not in columns:  # a lead form asking for the full name
+        row[full] = f"{row.pop(first)} {row.pop(last, '')}".strip()
     unknown = set(row) - set(columns)
     assert not unknown, f"{unknown} not in {columns}"
     return row
@@ -131,42 +150,29 @@ def data_rows(path: Path) -> int:
     return sum(1 for _ in csv.reader(io.StringIO(body, newline=""), delimiter=fmt.delimiter))
 
 
-# One bad-row recipe per source: the columns differ, the faults are the same.
+# One bad-row recipe per source: the columns differ, the faults are the same. The faults go
+# into the first file of each source (TARGETS), in this format.
+FORMATS: dict[str, ExportFormat] = {
+    "crm": SALESFORCE_CONTACTS,
+    "ecommerce": SHOPIFY_CUSTOMERS,
+    "pos": SQUARE_CUSTOMERS,
+    "social": META_LEADS,
+}
+_RECIPE = {
+    "first": FIRST_NAME,
+    "last": LAST_NAME,
+    "email": EMAIL,
+    "phone": PHONE,
+    "dob": DATE_OF_BIRTH,
+    "updated": UPDATED_AT,
+}
+# Per source, the column of each recipe key the export has (Shopify has no dates).
 _COLUMNS = {
-    "crm": {
-        "id": "Id",
-        "first": "FirstName",
-        "last": "LastName",
-        "email": "Email",
-        "phone": "Phone",
-        "dob": "Birthdate",
-        "updated": "LastModifiedDate",
-    },
-    "ecommerce": {
-        "id": "Customer ID",
-        "first": "First Name",
-        "last": "Last Name",
-        "email": "Email",
-        "phone": "Phone",
-    },
-    "pos": {
-        "id": "Square Customer ID",
-        "first": "First Name",
-        "last": "Last Name",
-        "email": "Email Address",
-        "phone": "Phone Number",
-        "dob": "Birthday",
-        "updated": "Last Visit",
-    },
-    "social": {
-        "id": "id",
-        "first": "first_name",
-        "last": "last_name",
-        "email": "email",
-        "phone": "phone_number",
-        "dob": "date_of_birth",
-        "updated": "created_time",
-    },
+    system: {
+        "id": export.id_column,
+        **{key: export.fields[c][0] for key, c in _RECIPE.items() if c in export.fields},
+    }
+    for system, export in FORMATS.items()
 }
 
 # Files (of ``identity_demo.generate``) that receive the faults, and where duplicates go.
@@ -186,24 +192,19 @@ _UPDATED = {
 
 def _record_id(source_system: str, n: int) -> tuple[str, str]:
     """(value as written in the export, ``source_record_id``) for planted row ``n``."""
-    if source_system == "crm":
-        value = f"0038d000ZZ{n:06d}AAA"[:18]
-        return value, value
-    if source_system == "ecommerce":
-        value = str(6900000000000 + n)
-        return "'" + value, value
-    if source_system == "pos":
-        value = f"ZZPLANTED{n:017d}"
-        return value, value
-    value = str(1499000000000000 + n)
-    return "l:" + value, value
+    values = {
+        "crm": f"0038d000ZZ{n:06d}AAA"[:18],
+        "ecommerce": str(6900000000000 + n),
+        "pos": f"ZZPLANTED{n:017d}",
+        "social": str(1499000000000000 + n),
+    }
+    export = FORMATS[source_system]
+    return export.written(export.id_column, values[source_system]), values[source_system]
 
 
 def _phone(source_system: str, n: int) -> str:
-    number = f"+1312555{n:04d}"
-    if source_system == "social":
-        return "p:" + number
-    return "'" + number if source_system in ("ecommerce", "pos") else number
+    export = FORMATS[source_system]
+    return export.written(_COLUMNS[source_system]["phone"], f"+1312555{n:04d}")
 
 
 def _row(source_system: str, n: int, **values: str) -> tuple[dict[str, str], str]:
@@ -211,7 +212,7 @@ def _row(source_system: str, n: int, **values: str) -> tuple[dict[str, str], str
     written, record_id = _record_id(source_system, n)
     row = {columns["id"]: written}
     if source_system == "social":
-        row["created_time"] = "2026-09-04T11:17:13-05:00"
+        row[columns["updated"]] = "2026-09-04T11:17:13-05:00"  # created_time: always there
     for key, value in values.items():
         row[columns[key]] = value
     return row, record_id
@@ -314,7 +315,8 @@ def lose_cities(path: Path) -> int:
     """
     fmt, header, body = _split(path)
     rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=fmt.delimiter))
-    column = header_of(path).index("MailingCity")
+    (city,) = SALESFORCE_CONTACTS.fields[CITY]
+    column = header_of(path).index(city)
     lost = 0
     for row in rows:
         if len(row) > column and row[column].strip():

@@ -32,9 +32,10 @@ import pandas as pd
 
 import identity_demo as demo
 from identity import schema as s
+from identity.readers.formats import SALESFORCE_CONTACTS, SQUARE_CUSTOMERS
 from identity_bench import variants
 from identity_demo import crm, pos
-from identity_demo.common import REFERENCE, random_datetime, write_rows
+from identity_demo.common import REFERENCE, random_datetime, write_export, write_rows
 from identity_demo.ids import SalesforceIds, square_id
 
 FEBRL_COLUMNS = [
@@ -203,13 +204,13 @@ def write_febrl(dataset: str, landing: Path, source: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if source == "crm":
         rows = [_crm_row(dataset, row) for _, row in records.iterrows()]
-        ids = _unique_ids(rows, CRM_HEADER.index("Id"), dataset)
-        write_rows(folder / CRM_FILE, CRM_HEADER, rows, bom=True, quote_all=True)
+        ids = _unique_ids(rows, CRM_HEADER.index(SALESFORCE_CONTACTS.id_column), dataset)
+        write_export(folder / CRM_FILE, SALESFORCE_CONTACTS, rows, CRM_HEADER)
     elif source == "pos":
         used: set[str] = set()
         rows = [_pos_row(dataset, row, used) for _, row in records.iterrows()]
-        ids = _unique_ids(rows, pos.DIRECTORY_HEADER.index("Square Customer ID"), dataset)
-        write_rows(folder / POS_FILE, pos.DIRECTORY_HEADER, rows)
+        ids = _unique_ids(rows, pos.DIRECTORY_HEADER.index(SQUARE_CUSTOMERS.id_column), dataset)
+        write_export(folder / POS_FILE, SQUARE_CUSTOMERS, rows, pos.DIRECTORY_HEADER)
     else:
         raise ValueError(f"Febrl is written as crm or pos exports, not {source!r}")
     truth = [

@@ -110,7 +110,15 @@ def write_export(
 
 
 def ordered(header: Sequence[str], values: Mapping[str, str]) -> list[str]:
-    """One row in the header's order: each column's value, "" for those not given."""
+    """One row in the header's order: each column's value, "" for those not given.
+
+    Raises:
+        ValueError: A value for a column the header does not have (a misspelt name would
+            otherwise leave its column empty without a word).
+    """
+    unknown = values.keys() - set(header)
+    if unknown:
+        raise ValueError(f"no such column in the export's header: {sorted(unknown)}")
     return [values.get(column, "") for column in header]
 
 

@@ -105,6 +105,7 @@ class _Writer:
 
     def dataloader_row(self, contact_id: str, record: Record) -> list[str]:
         values = self.common(record)
+        del values["HomePhone"]  # not a column of the Data Loader extract
         values.update(
             Id=contact_id,
             HasOptedOutOfEmail="false" if record.email_consent else "true",

@@ -30,9 +30,9 @@ FILE_PATTERNS = (r"customer_directory(_uk)?\.csv", r"items-.*\.csv")
 DIRECTORY_HEADER = SQUARE_CUSTOMERS.header_with()
 # The seller's custom fields, exported after the standard columns.
 CUSTOM_FIELDS = ["Preferred Location", "Favorite Drink"]
+MAIN_HEADER = SQUARE_CUSTOMERS.header_with(CUSTOM_FIELDS)
 # The UK seller account's export says Surname; its rows are about a third of UK customers.
 UK_HEADER = SQUARE_CUSTOMERS.header_with(CUSTOM_FIELDS, renamed=True)
-MAIN_HEADER = SQUARE_CUSTOMERS.header_with(CUSTOM_FIELDS)
 UK_SHARE_OF_GB = 1 / 3
 NO_ADDRESS_SHARE = 0.45
 _SOURCES = ("Directory", "Directory", "Instant Profile", "Online Store", "Appointments")
@@ -82,8 +82,7 @@ def _row(rng: random.Random, customer: _Customer, reference: str) -> list[str]:
         "First Name": record.first_name,
         "Last Name": record.last_name,
         "Email Address": record.email,
-        # Square keeps the number as text with a leading apostrophe.
-        "Phone Number": _phone(rng, record),
+        "Phone Number": _phone(rng, record),  # the apostrophe comes with the prefixes
         "Nickname": nickname,
         "Company Name": record.person.company if rng.random() < 0.03 else "",
         "Street Address 1": address.street if located else "",

@@ -3,7 +3,10 @@
 ``read_source`` reads every customer export in a landing folder into ``RAW_COLUMNS``; values are
 the exported text with only export artefacts removed (a spreadsheet's leading apostrophe on ids,
 phones, zips and numbers; Meta's ``l:``/``p:``/``z:`` prefixes), empty cells are None, and
-nothing is otherwise parsed or cleaned: standardisation does that.
+nothing is otherwise parsed or cleaned: standardisation does that. What each vendor's export
+looks like (header, id column, quirks) is defined once, in ``identity.readers.formats``; the
+readers take their column names from there and add their tolerance (older layouts, localized
+labels, fallbacks).
 
 Conventions downstream stages rely on:
 

@@ -54,11 +54,14 @@ def trend_plots(runs: list[RunReport]) -> str:
 
 
 def _labels(runs: list[RunReport]) -> list[str]:
-    """Each run's date, with its time when several runs share a date; the id when undated."""
-    dates = [str(run.started_at)[:10] for run in runs]
-    if len(set(dates)) == len(dates) and all(dates):
-        return dates
-    return [str(run.started_at)[5:16].replace("T", " ") or run.run_id[:8] for run in runs]
+    """Each run's date; its time too when runs share a date; its number when even that does."""
+    for labels in (
+        [str(run.started_at)[:10] for run in runs],
+        [str(run.started_at)[5:16].replace("T", " ") for run in runs],
+    ):
+        if len(set(labels)) == len(labels) and all(labels):
+            return labels
+    return [f"run {position}" for position in range(1, len(runs) + 1)]
 
 
 def _files(data: dict[str, Any] | None, rows_key: str) -> dict[str, float | None]:

@@ -27,7 +27,10 @@ class RunReport:
         quality: ``SuiteResult.to_dict()`` of every suite run this run.
         quarantine_by_reason: ``source -> reason -> count``.
         linkage: ``{"records", "customers", "largest_cluster", "match_weight_histogram",
-            "cluster_sizes", "parameters", "blocking_rules", "waterfalls", "pairwise"}``.
+            "cluster_sizes", "parameters", "blocking_rules", "waterfalls", "pairwise",
+            "threshold_match_weight", "scoring_floor_match_weight", "scored_pairs", "links",
+            "design", "training_notes", "training_records"}``; ``pairwise`` (precision, recall,
+            F1 and their B-cubed forms) only when the run was given the truth.
         id_churn: ``{"new", "merged", "split", "retired", "kept"}``.
         outcome: ``published``, ``blocked`` (a blocking check stopped it) or ``failed``.
         failures: One line per failed step (file, line and column for reader errors; never

@@ -6,6 +6,8 @@ customer exports, ``TRANSACTION_COLUMNS`` for orders and sales), and the quirks 
 (encoding, byte-order mark, delimiter, quoting, value prefixes, renamed columns). The readers
 take canonical names and id columns from here and add their own tolerance (older layouts,
 localized labels, fallbacks); the demo generator and the test builders write files from here.
+Only facts more than one of them needs live here: a reader's alias vocabulary stays in the
+reader, a writer's choice of custom columns stays in the writer.
 ``/work/shared/source-formats.md`` describes the formats; ``tests/test_demo_generator.py``
 checks the headers written against it.
 
