@@ -6,8 +6,10 @@ The benchmark itself (minutes to hours) is `make bench`; these check the parts i
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,35 @@ def test_tree_rss_counts_children_memory() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_a_jvm_in_the_tree_is_counted_on_its_own_side(tmp_path: Path) -> None:
+    # Any process named ``java`` is a JVM to the sampler; a copy of sleep will do.
+    java = tmp_path / "java"
+    shutil.copy(shutil.which("sleep") or "/bin/sleep", java)
+    shell = subprocess.Popen(["sh", "-c", f"{java} 30 & {shutil.which('sleep')} 30 & wait"])
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            python, jvm = scale.tree_rss_by_kind(shell.pid)
+            if jvm and python:
+                break
+            time.sleep(0.05)
+        assert jvm > 0 and python > 0
+        assert python + jvm == scale.tree_rss(shell.pid)
+    finally:
+        shell.kill()
+        subprocess.run(["pkill", "-f", str(java)], check=False)
+        shell.wait()
+    # Without a JVM, nothing lands on its side.
+    plain = subprocess.Popen(["sh", "-c", f"{shutil.which('sleep')} 30 & wait"])
+    try:
+        time.sleep(0.3)
+        assert scale.tree_rss_by_kind(plain.pid)[1] == 0
+    finally:
+        subprocess.run(["pkill", "-P", str(plain.pid)], check=False)
+        plain.kill()
+        plain.wait()
 
 
 def test_run_measured_reports_peak_of_a_process_tree(tmp_path: Path) -> None:
@@ -151,7 +182,12 @@ def test_a_job_run_is_a_measured_child_that_runs_measure_job(
     (landing / "truth.csv").write_text("record_key,person_id\ncrm:1,p1\npos:2,p1\n")
     commands: list[list[str]] = []
 
-    def child(command: list[str], log: Path, limits: scale.Limits | None = None) -> tuple:
+    def child(
+        command: list[str],
+        log: Path,
+        limits: scale.Limits | None = None,
+        peaks: dict[str, int] | None = None,
+    ) -> tuple:
         commands.append(command)
         log.write_text("the child failed\n")
         return 1, 2.0, 100, ""
@@ -168,3 +204,15 @@ def test_a_job_run_is_a_measured_child_that_runs_measure_job(
     assert scale.main(command[3:]) == 0
     out = tmp_path / "tiny-job-duckdb.json"
     assert calls == [(landing.resolve(), "duckdb", out)]
+
+
+def test_the_table_shows_the_python_and_jvm_peaks_apart() -> None:
+    spark = scale.Measure(
+        "10k", "job", "spark", 10_000, wall=50.0, peak_rss=3 * 2**30, ok=True,
+        peak_python_rss=2**30, peak_jvm_rss=2 * 2**30,
+    )  # fmt: skip
+    older = scale.Measure("10k", "job", "duckdb", 10_000, wall=20.0, peak_rss=2**30, ok=True)
+    rows = scale.table([spark, older]).splitlines()
+    assert "| 3.00 | 1.00 / 2.00 |" in rows[2]
+    # A row measured before the split was sampled leaves the column blank, not "0.00 / 0.00".
+    assert "| 1.00 |  |" in rows[3]

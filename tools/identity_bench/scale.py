@@ -53,6 +53,8 @@ class Measure:
         records: Source records in the landing folder (per truth.csv).
         wall: Seconds, whole subprocess (interpreter, imports and JVM start included).
         peak_rss: Peak resident memory of the subprocess and its children, bytes.
+        peak_python_rss: Peak of the same tree without Spark's JVM (the driver's Python side).
+        peak_jvm_rss: Peak of the JVMs in the tree (Spark's driver JVM in local mode).
         stages: Stage -> seconds.
         f1: Pairwise F1 against truth.
         precision: Pairwise precision.
@@ -69,6 +71,8 @@ class Measure:
     records: int
     wall: float = 0.0
     peak_rss: int = 0
+    peak_python_rss: int = 0
+    peak_jvm_rss: int = 0
     stages: dict[str, float] = field(default_factory=dict)
     f1: float = float("nan")
     precision: float = float("nan")
@@ -118,6 +122,28 @@ def tree_rss(pid: int) -> int:
     return sum(_rss(p) for p in [pid, *_children(pid)])
 
 
+def _is_jvm(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip() == "java"
+    except OSError:
+        return False
+
+
+def tree_rss_by_kind(pid: int) -> tuple[int, int]:
+    """Resident memory of a process tree split into (everything but JVMs, JVMs), bytes.
+
+    Spark's local-mode driver is a JVM child of the Python process; the issue's bound on the
+    driver's memory is judged on each side separately.
+    """
+    python = jvm = 0
+    for process in [pid, *_children(pid)]:
+        if _is_jvm(process):
+            jvm += _rss(process)
+        else:
+            python += _rss(process)
+    return python, jvm
+
+
 class Limits(NamedTuple):
     """When a measured run is stopped: wall seconds and process-tree RSS bytes."""
 
@@ -126,7 +152,10 @@ class Limits(NamedTuple):
 
 
 def run_measured(
-    command: list[str], log: Path, limits: Limits | None = None
+    command: list[str],
+    log: Path,
+    limits: Limits | None = None,
+    peaks: dict[str, int] | None = None,
 ) -> tuple[int, float, int, str]:
     """Run a command, sampling the RSS of its process tree, and stop it at the limits.
 
@@ -137,6 +166,7 @@ def run_measured(
         command: The argv.
         log: Where its stdout and stderr go.
         limits: Wall time and memory at which the run is killed.
+        peaks: When given, filled with the peak ``python`` and ``jvm`` RSS, each on its own.
 
     Returns:
         Exit code, wall seconds, peak tree RSS in bytes, and why it was stopped ("" if not).
@@ -150,7 +180,11 @@ def run_measured(
             command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
         while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
+            python, jvm = tree_rss_by_kind(process.pid)
+            peak = max(peak, python + jvm)
+            if peaks is not None:
+                peaks["python"] = max(peaks.get("python", 0), python)
+                peaks["jvm"] = max(peaks.get("jvm", 0), jvm)
             elapsed = time.perf_counter() - started
             if peak > limits.rss:
                 stopped = f"stopped: memory above {limits.rss / 2**30:.3g} GB"
@@ -289,7 +323,9 @@ def measure(
     command = [sys.executable, "-m", "identity_bench.scale", "--child", variant]
     command += ["--engine", engine, "--landing", str(landing), "--out", str(out)]
     print(f"[{label}] {variant} on {engine}: {m.records:,} records ...", flush=True)
-    code, m.wall, m.peak_rss, stopped = run_measured(command, log, limits)
+    peaks: dict[str, int] = {}
+    code, m.wall, m.peak_rss, stopped = run_measured(command, log, limits, peaks)
+    m.peak_python_rss, m.peak_jvm_rss = peaks.get("python", 0), peaks.get("jvm", 0)
     if out.exists():
         payload = json.loads(out.read_text())
         m.ok = bool(payload.get("ok")) and code == 0
@@ -351,9 +387,10 @@ def table(measures: list[Measure]) -> str:
     """The results as a markdown table."""
     plain = {(m.size, m.engine): m for m in measures if m.variant == "plain" and m.ok}
     head = (
-        "| size | records | run | engine | wall s | rec/s | peak RSS GB | vs plain | F1 | "
-        "P | R | stages (s) | measured, load |\n"
-        "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+        "| size | records | run | engine | wall s | rec/s | peak RSS GB | Python / JVM GB | "
+        "vs plain | F1 | P | R | stages (s) | measured, load |\n"
+        "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- "
+        "| --- |"
     )
     rows = [head]
     for m in measures:
@@ -366,10 +403,17 @@ def table(measures: list[Measure]) -> str:
         name = "identity job" if m.variant == "job" else "plain Splink"
         rows.append(
             f"| {m.size} | {m.records:,} | {name} | {m.engine} | {m.wall:,.1f} | {m.rate:,.0f} | "
-            f"{m.peak_rss / 2**30:.2f} | {ratio} | {m.f1:.4f} | {m.precision:.4f} | "
+            f"{m.peak_rss / 2**30:.2f} | {_split(m)} | {ratio} | {m.f1:.4f} | {m.precision:.4f} | "
             f"{m.recall:.4f} | {stages} | {m.measured_at}, {m.load} |"
         )
     return "\n".join(rows)
+
+
+def _split(m: Measure) -> str:
+    """Peak RSS of the Python side and of the JVM, each on its own (blank when not sampled)."""
+    if not (m.peak_python_rss or m.peak_jvm_rss):
+        return ""
+    return f"{m.peak_python_rss / 2**30:.2f} / {m.peak_jvm_rss / 2**30:.2f}"
 
 
 def growth(measures: list[Measure]) -> list[str]:
@@ -421,6 +465,7 @@ def section(measures: list[Measure], argv: list[str], started: str, load_before:
         f"subprocess tree (Python and Spark's JVM), sampled every {SAMPLE_SECONDS} s. `vs plain`",
         "is the job's wall time over plain Splink's on the same engine and files; F1, P and R",
         "are pairwise against the generator's truth. Stages are Dagster step durations.",
+        "`Python / JVM` splits the tree into Spark's JVM and everything else (each its own peak).",
         "",
         table(measures),
         "",
