@@ -160,7 +160,7 @@ def run_job(
             writable; nothing was run.
         identity.engine.EngineUnavailableError: The engine cannot start here.
     """
-    from dagster_project.resources import resources_from_env
+    from dagster_project.environment import resources_from_env
 
     resources = resources_from_env(landing, warehouse, engine, full_refresh, truth)
     return _execute(resources, engine)
@@ -212,7 +212,7 @@ def _summary(warehouse: Path, run_id: str, engine: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from dagster_project.resources import resources_from_env
+    from dagster_project.environment import resources_from_env
     from identity.engine import EngineUnavailableError, check_engine, require_engine
     from identity.lock import WarehouseLockError, warehouse_lock
     from identity.preflight import UserInputError, check_landing, check_warehouse

@@ -11,7 +11,8 @@ from dagster_project.assets.linkage import customer_clusters
 from dagster_project.assets.sources import SOURCE_ASSETS, transactions
 from dagster_project.assets.standardise import standardised_contacts
 from dagster_project.checks import ALL_CHECKS
-from dagster_project.resources import Warehouse, resources_from_env
+from dagster_project.environment import resources_from_env
+from dagster_project.resources import Warehouse
 
 ASSETS = [
     *SOURCE_ASSETS,

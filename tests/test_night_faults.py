@@ -166,8 +166,8 @@ def _size(folder: Path) -> int:
 def overlap(landing: Path, tmp_path_factory: pytest.TempPathFactory, dagster_home: Path) -> dict:
     """Run A pauses mid-publication; B is refused, then C waits for A and runs after it."""
     from dagster_project.cli import main
+    from dagster_project.environment import resources_from_env
     from dagster_project.inprocess import execute
-    from dagster_project.resources import resources_from_env
 
     root = tmp_path_factory.mktemp("overlap")
     warehouse, go = root / "warehouse", root / "go"

@@ -212,7 +212,7 @@ def test_a_source_that_shrinks_past_the_share_warns_naming_it() -> None:
 
 
 def test_the_shrink_share_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dagster_project.resources import resources_from_env
+    from dagster_project.environment import resources_from_env
 
     assert resources_from_env("l", "w", "duckdb")["warehouse"].shrink_warn_share == 0.5
     monkeypatch.setenv("IDENTITY_SHRINK_WARN_SHARE", "0.8")

@@ -166,9 +166,9 @@ def test_the_dagster_job_takes_the_lock_however_it_is_launched(
 ) -> None:
     """As from the UI (Dagster's own IO manager), and as ``identity run`` launches it."""
     from dagster_project.definitions import build_defs
+    from dagster_project.environment import resources_from_env
     from dagster_project.failures import failure_message
     from dagster_project.inprocess import execute
-    from dagster_project.resources import resources_from_env
 
     warehouse = tmp_path / "warehouse"
     resources = resources_from_env(str(tmp_path), str(warehouse), "duckdb")
@@ -192,7 +192,7 @@ def test_the_dagster_job_takes_the_lock_however_it_is_launched(
 
 def test_the_sensor_does_not_need_the_lock(tmp_path: Path) -> None:
     from dagster_project.definitions import new_exports_sensor
-    from dagster_project.resources import resources_from_env
+    from dagster_project.environment import resources_from_env
 
     (tmp_path / "crm").mkdir()
     (tmp_path / "crm" / "contacts.csv").write_text('"Id","LastName"\n"003A","Doe"\n')

@@ -11,7 +11,8 @@ import dagster as dg
 import pytest
 
 from dagster_project.definitions import build_defs, landing_fingerprint, new_exports_sensor
-from dagster_project.resources import Warehouse, resources_from_env
+from dagster_project.environment import resources_from_env
+from dagster_project.resources import Warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 

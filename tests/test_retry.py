@@ -11,8 +11,9 @@ import dagster as dg
 
 from dagster_project.assets.sources import SOURCE_ASSETS
 from dagster_project.definitions import build_defs
+from dagster_project.environment import resources_from_env
 from dagster_project.failures import failure_message
-from dagster_project.resources import Warehouse, resources_from_env
+from dagster_project.resources import Warehouse
 
 # Stages that touch the landing files or start a Spark session: worth another try on I/O errors.
 RETRIED = {

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from dagster_project.resources import resources_from_env
+from dagster_project.environment import resources_from_env
 from identity import step_store
 from identity.run import SourceRead, SourceSummary
 from support.runs import source_read
