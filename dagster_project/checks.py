@@ -11,7 +11,7 @@ from dagster_project.assets.sources import SOURCE_ASSETS
 from dagster_project.assets.standardise import standardised_contacts
 from identity import schema as s
 from identity.quality.outcomes import SuiteResult
-from identity.run import ContactsSummary, GoldenSummary, SourceSummary
+from identity.results import ContactsSummary, GoldenSummary, SourceSummary
 
 
 def _result(outcome: SuiteResult, rows: int) -> dg.AssetCheckResult:

@@ -364,7 +364,7 @@ def test_standardising_refuses_a_file_whose_rows_do_not_add_up(bad_landing) -> N
 def test_the_rows_balance_check_fails_on_an_unbalanced_file() -> None:
     from dagster_project.checks import rows_balance
     from identity.quality.outcomes import SuiteResult
-    from identity.run import Contacts, ContactsSummary
+    from identity.results import Contacts, ContactsSummary
     from identity.standardise.batches import Standardised
 
     files = pd.DataFrame(
@@ -398,7 +398,7 @@ def test_the_traceability_check_fails_on_a_customer_without_records() -> None:
     from identity.golden import GoldenResult
     from identity.quality import check_golden_traceable
     from identity.quality.outcomes import SuiteResult
-    from identity.run import Golden, GoldenSummary
+    from identity.results import Golden, GoldenSummary
 
     golden = pd.DataFrame({s.CUSTOMER_ID: ["cus_a", "cus_b"]})
     crosswalk = pd.DataFrame(

@@ -15,7 +15,7 @@ import pytest
 from identity import step_store
 from identity.quality.outcomes import SuiteResult
 from identity.readers import SourceBatch
-from identity.run import SourceRead, SourceSummary
+from identity.results import SourceRead, SourceSummary
 from support.runs import source_read, suite_outcome
 
 
@@ -41,7 +41,7 @@ def test_the_summary_loads_alone_and_holds_no_records(tmp_path: Path) -> None:
     summary = step_store.load_summary(folder)
     assert isinstance(summary, SourceSummary)
     assert summary.records == 1 and summary.rows_read == 3
-    assert step_store.summary_class(folder) == "identity.run:SourceSummary"
+    assert step_store.summary_class(folder) == "identity.results:SourceSummary"
     assert "private@example.org" not in (folder / step_store.SUMMARY_FILE).read_text()
 
 

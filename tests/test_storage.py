@@ -9,7 +9,7 @@ import pandas as pd
 
 from dagster_project.environment import resources_from_env
 from identity import step_store
-from identity.run import SourceRead, SourceSummary
+from identity.results import SourceRead, SourceSummary
 from support.runs import source_read
 
 SEEN: dict[str, object] = {}

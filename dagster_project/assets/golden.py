@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_project.metadata import report_links, table_metadata
 from dagster_project.resources import LinkageEngine, Warehouse
 from identity import run
-from identity.run import (
+from identity.results import (
     Contacts,
     ContactsSummary,
     Customers,
@@ -15,6 +15,7 @@ from identity.run import (
     GoldenSummary,
     LinkageSummary,
     Publication,
+    RunResults,
     SourceSummary,
     Transactions,
     TransactionsSummary,
@@ -102,7 +103,7 @@ def quality_report(
     A run that stops before this step (a blocking check, a failed step) gets its report from
     the run's IO manager instead, made by the same function (``dagster_project.storage``).
     """
-    results = run.RunResults(
+    results = RunResults(
         sources=[crm_records, ecommerce_records, pos_records, social_records],
         transactions=transactions,
         contacts=standardised_contacts,

@@ -6,7 +6,7 @@ from dagster_project.metadata import share, table_metadata
 from dagster_project.resources import LinkageEngine, Warehouse
 from identity import run
 from identity import schema as s
-from identity.run import Contacts, Customers
+from identity.results import Contacts, Customers
 
 
 @dg.asset(

@@ -7,7 +7,7 @@ from dagster_project.resources import Warehouse
 from identity import run
 from identity import schema as s
 from identity.readers import SourceFormatError
-from identity.run import SourceRead, Transactions
+from identity.results import SourceRead, Transactions
 
 # I/O errors (a share that hiccups, a folder being replaced) are worth another try; a file
 # that cannot be read at all will not read better in two seconds (see _no_retry).

@@ -5,7 +5,7 @@ import dagster as dg
 from dagster_project.metadata import share, table_metadata
 from dagster_project.resources import Warehouse
 from identity import run
-from identity.run import Contacts, SourceRead
+from identity.results import Contacts, SourceRead
 
 
 @dg.asset(name=run.CONTACTS_STEP, group_name="standardise", kinds={"pandas"})

@@ -7,8 +7,9 @@ warehouse, ``<warehouse>/runs/<run_id>/steps/<name>/``, next to the tables it fe
 records are personal data and stay where the golden table already is, never under
 ``DAGSTER_HOME`` and never pickled.
 
-A result is a dataclass (``identity.run``'s stage results); its frames are written one parquet
-file each and everything else, nested dataclasses included, as one JSON document that names
+A result is a dataclass (``identity.results``: what each step hands on); its frames are
+written one parquet file each and everything else, nested dataclasses included, as one JSON
+document that names
 each class so it can be rebuilt. Only classes of this library are rebuilt: a store is data,
 never code. A result whose class has a ``summary()`` method also gets ``summary.json``, which
 the report loads without reading any frame.

@@ -13,7 +13,7 @@ from identity import step_store
 from identity.quality.outcomes import ExpectationOutcome, SuiteResult
 from identity.readers import SourceBatch
 from identity.report.model import RUNS_FOLDER, run_file_stem
-from identity.run import SourceRead
+from identity.results import SourceRead
 
 
 def run_record(warehouse: Path, run_id: str) -> dict[str, Any]:
