@@ -229,7 +229,7 @@ class Golden:
     def summary(self) -> GoldenSummary:
         """Counts, id changes and verdicts."""
         result = self.result
-        changes = result.changes["change_type"].value_counts()
+        changes = result.changes[s.CHANGE_TYPE].value_counts()
         return GoldenSummary(
             customers=result.customers,
             crosswalk_rows=len(result.crosswalk),
