@@ -89,7 +89,7 @@ def contacts_suite(standardised_contacts: ContactsSummary) -> dg.AssetCheckResul
 
 @dg.asset_check(asset=standardised_contacts, blocking=True)
 def rows_balance(standardised_contacts: ContactsSummary) -> dg.AssetCheckResult:
-    """For every file: rows read = rows linked + rows quarantined."""
+    """For every file: rows read = rows linked + rows quarantined + rows erased."""
     sources = standardised_contacts.sources.values()
     bad = standardised_contacts.unbalanced_files
     return dg.AssetCheckResult(
@@ -101,6 +101,7 @@ def rows_balance(standardised_contacts: ContactsSummary) -> dg.AssetCheckResult:
             "rows_read": sum(int(v["rows_read"]) for v in sources),
             "rows_linked": sum(int(v["rows_linked"]) for v in sources),
             "rows_quarantined": sum(int(v["rows_quarantined"]) for v in sources),
+            "rows_erased": sum(int(v.get("rows_erased", 0)) for v in sources),
         },
     )
 

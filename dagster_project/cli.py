@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from dagster_project import rights_cli
+
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 # Dagster logs every failure with its stack trace; ``identity run`` prints its own summary from
@@ -45,7 +47,10 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         help="run the identity_resolution Dagster job in this process",
         description="Run the identity_resolution job (the same job the Dagster UI runs) in this "
-        "process; prints a one-line summary, exits 1 when the run fails and 2 on a usage error.",
+        "process; prints a one-line summary, exits 1 when the run fails and 2 on a usage error. "
+        "Once anybody was erased (identity erase), every run needs $IDENTITY_ERASURE_KEY (the "
+        "erasure register's key); quarantined rows keep their content for "
+        "$IDENTITY_QUARANTINE_RETENTION_DAYS days (default 30).",
     )
     run.add_argument(
         "--landing",
@@ -106,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
         help="how messy the records are, 0 = clean (default: %(default)s)",
     )
     gen.add_argument("--debug", action="store_true", help="show stack traces")
+    rights_cli.add_commands(sub, env.get("IDENTITY_WAREHOUSE_DIR", "warehouse"))
     return parser
 
 
@@ -212,16 +218,19 @@ def _summary(warehouse: Path, run_id: str, engine: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from dagster_project.environment import resources_from_env
+    from dagster_project.environment import erasure_secret, resources_from_env
     from identity.engine import EngineUnavailableError, check_engine, require_engine
     from identity.lock import WarehouseLockError, warehouse_lock
     from identity.preflight import UserInputError, check_landing, check_warehouse
+    from identity.rights.register import Register
 
     warehouse = Path(args.warehouse).resolve()
     try:
         engine_kind = check_engine(args.engine)
         check_landing(Path(args.landing))
         check_warehouse(warehouse)
+        # Once anybody was erased, a run without the register's key would let them back in.
+        Register.open(warehouse, erasure_secret())
     except (UserInputError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -275,7 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``identity`` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
-    command = _generate if args.command == "generate" else _run
+    command = {
+        "generate": _generate,
+        "run": _run,
+        "erase": rights_cli.erase_command,
+        "export-subject": rights_cli.export_command,
+    }[args.command]
     try:
         return command(args)
     except Exception as error:  # the last resort: one line, the traceback only on --debug

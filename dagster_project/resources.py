@@ -12,11 +12,17 @@ from pydantic import PrivateAttr
 
 from identity import engine, lock
 from identity.golden.volume import DEFAULT_SHRINK_WARN_SHARE
+from identity.rights.retention import DEFAULT_RETENTION_DAYS
 from identity.run import RunSettings
 
 
 class Warehouse(dg.ConfigurableResource):
-    """Where exports land and where tables and reports are published."""
+    """Where exports land and where tables and reports are published.
+
+    ``erasure_key`` is the erasure register's secret: set it with ``dg.EnvVar`` (as
+    ``dagster_project.environment`` does), so that Dagster stores the variable's name, never
+    its value.
+    """
 
     landing_dir: str = "landing"
     warehouse_dir: str = "warehouse"
@@ -24,6 +30,8 @@ class Warehouse(dg.ConfigurableResource):
     full_refresh: bool = False
     shrink_warn_share: float = DEFAULT_SHRINK_WARN_SHARE
     truth_path: str = ""
+    erasure_key: str = ""
+    quarantine_retention_days: int = DEFAULT_RETENTION_DAYS
 
     @property
     def landing(self) -> Path:
@@ -56,6 +64,8 @@ class Warehouse(dg.ConfigurableResource):
             full_refresh=self.full_refresh,
             shrink_warn_share=self.shrink_warn_share,
             truth=Path(self.truth_path) if self.truth_path else None,
+            erasure_key=self.erasure_key,
+            quarantine_retention_days=self.quarantine_retention_days,
         )
 
 

@@ -96,6 +96,7 @@ def transactions(
         metadata={
             **table_metadata(result.frame),
             "transactions": summary.rows,
+            "transactions_erased": summary.erased,
             **summary.by_source,
         },
     )

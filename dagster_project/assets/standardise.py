@@ -32,6 +32,8 @@ def standardised_contacts(
             "contacts": summary.contacts,
             "rows_read": rows_read,
             "rows_quarantined": quarantined,
+            # Rows named by the erasure register: counted, never kept.
+            "rows_erased": len(result.standardised.erased),
             "quarantined_share": share(quarantined, rows_read),
             "balanced": not summary.unbalanced_files,
             "quarantine_by_reason": dg.MetadataValue.json(summary.quarantine_by_reason),

@@ -211,6 +211,11 @@ def _write_manifest(
         payload["state"] = state
     if rows_read is not None:
         payload["rows_read"] = rows_read
+    replace_manifest(warehouse, payload)
+
+
+def replace_manifest(warehouse: Path, payload: dict[str, Any]) -> None:
+    """Replace the manifest atomically: the commit point of a run, or of an erasure."""
     target = manifest_path(warehouse)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:

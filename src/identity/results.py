@@ -73,23 +73,32 @@ class SourceRead:
 
 @dataclass
 class TransactionsSummary:
-    """The orders and store sales read, counted per source."""
+    """The orders and store sales read, counted per source, and those dropped as erased."""
 
     rows: int
     by_source: dict[str, int]
+    erased: int = 0
 
 
 @dataclass
 class Transactions:
-    """Shopify orders and Square item sales, one row per order or store transaction."""
+    """Shopify orders and Square item sales, one row per order or store transaction.
+
+    Attributes:
+        frame: The transactions kept.
+        erased: Transactions dropped because they name an erased person.
+    """
 
     frame: pd.DataFrame
+    erased: int = 0
 
     def summary(self) -> TransactionsSummary:
         """Rows per source."""
         counts = self.frame.groupby(s.SOURCE_SYSTEM).size() if len(self.frame) else {}
         return TransactionsSummary(
-            rows=len(self.frame), by_source={str(k): int(v) for k, v in dict(counts).items()}
+            rows=len(self.frame),
+            by_source={str(k): int(v) for k, v in dict(counts).items()},
+            erased=self.erased,
         )
 
 
@@ -98,7 +107,7 @@ class ContactsSummary:
     """The balance and verdicts of standardisation, without records.
 
     Attributes:
-        sources: Per source: its files and rows read, linked and quarantined.
+        sources: Per source: its files and rows read, linked, quarantined and erased.
         quarantine_by_reason: Source -> reason category -> rows.
         nulled_cells: Attribute -> reason -> cells nulled (placeholders, damaged text).
         unbalanced_files: Files whose rows do not add up (``source/file``); empty when fine.

@@ -15,7 +15,7 @@ no personal data. The report and the checks read summaries only.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,10 @@ from identity.results import (
     SourceRead,
     Transactions,
 )
+from identity.rights import erase as erasure
+from identity.rights import retention
+from identity.rights.match import drop_from_batch, raw_hits
+from identity.rights.register import Register
 from identity.safe_csv import write_csv
 from identity.standardise.batches import (
     Standardised,
@@ -74,6 +78,9 @@ class RunSettings:
         full_refresh: Ignore the previous run's ids (new ids never reuse old ones).
         shrink_warn_share: A source this much smaller than last time is warned about.
         truth: ``truth.csv`` from ``identity generate``: the report then scores the run.
+        erasure_key: The secret of the erasure register (``IDENTITY_ERASURE_KEY``); needed
+            once anybody has been erased (``identity.rights``), never shown.
+        quarantine_retention_days: Quarantined rows keep their content this long.
     """
 
     landing: Path
@@ -84,11 +91,22 @@ class RunSettings:
     full_refresh: bool = False
     shrink_warn_share: float = DEFAULT_SHRINK_WARN_SHARE
     truth: Path | None = None
+    erasure_key: str = field(default="", repr=False)
+    quarantine_retention_days: int = retention.DEFAULT_RETENTION_DAYS
 
     @property
     def folder(self) -> Path:
         """``<warehouse>/runs/<run_id>/``."""
         return step_store.run_folder(self.warehouse, self.run_id)
+
+    def erasure_register(self) -> Register | None:
+        """The warehouse's erasure register, or None when nobody was erased.
+
+        Raises:
+            identity.rights.register.ErasureKeyError: There is a register, and the key is
+                missing or not its own: the run stops rather than let erased people back in.
+        """
+        return Register.open(self.warehouse, self.erasure_key)
 
 
 def read_source(settings: RunSettings, source_system: str) -> SourceRead:
@@ -106,13 +124,25 @@ def read_source(settings: RunSettings, source_system: str) -> SourceRead:
             all in a way that must stop the run (the message names file, line and column).
     """
     batch = read_landing_source(settings.landing, source_system)
+    register = settings.erasure_register()
+    if register is not None:  # the records of erased people go no further than this
+        batch = drop_from_batch(batch, register, settings.default_region)
     quality = validate_frame(batch.records, f"{source_system}_raw", source_system)
     return SourceRead(batch=batch, quality=quality)
 
 
 def read_transactions(settings: RunSettings) -> Transactions:
-    """Read the optional order and store-sale exports of every source."""
-    return Transactions(frame=read_landing_transactions(settings.landing))
+    """Read the optional order and store-sale exports of every source.
+
+    Orders and sales that name an erased person (their record, email or phone) are dropped
+    here and only counted.
+    """
+    frame = read_landing_transactions(settings.landing)
+    register = settings.erasure_register()
+    if register is None or frame.empty:
+        return Transactions(frame=frame)
+    erased = raw_hits(frame, register, settings.default_region)
+    return Transactions(frame=frame[~erased].reset_index(drop=True), erased=int(erased.sum()))
 
 
 def standardise(settings: RunSettings, sources: list[SourceRead]) -> Contacts:
@@ -125,7 +155,9 @@ def standardise(settings: RunSettings, sources: list[SourceRead]) -> Contacts:
     Returns:
         The contacts with their quarantine, balance and verdicts.
     """
-    standardised = standardise_sources([read.batch for read in sources], settings.default_region)
+    standardised = standardise_sources(
+        [read.batch for read in sources], settings.default_region, settings.erasure_register()
+    )
     quality = validate_frame(standardised.contacts, "contacts", "contacts")
     last = baseline(settings.warehouse)
     files = standardised.files
@@ -225,7 +257,9 @@ def publish(settings: RunSettings, contacts: Contacts, golden: Golden) -> Public
 
     A run that fails or is killed before the manifest is replaced publishes nothing (see
     ``identity.publish``). Also writes ``runs/<run_id>/quarantine.csv`` for analysts, formula
-    prefixes neutralised (``identity.safe_csv``).
+    prefixes neutralised (``identity.safe_csv``). Then carries out erasures still pending, or
+    made necessary by a record this run dropped that the last publication held (its older
+    versions are removed: ``identity.rights.erase``), and applies quarantine retention.
 
     Returns:
         The versions published.
@@ -233,6 +267,8 @@ def publish(settings: RunSettings, contacts: Contacts, golden: Golden) -> Public
     warehouse, run_id = settings.warehouse, settings.run_id
     quarantine = quarantine_table(contacts.standardised, run_id)
     result = golden.result
+    register = settings.erasure_register()
+    held = erasure.held_by_publication(warehouse, contacts.standardised.erased_keys())
     versions = pub.publish(
         warehouse,
         {
@@ -250,6 +286,20 @@ def publish(settings: RunSettings, contacts: Contacts, golden: Golden) -> Public
     )
     csv = settings.folder / QUARANTINE_CSV
     write_csv(quarantine, csv)
+    now = datetime.now(UTC)
+    if register is not None and (held or register.pending):
+        outcome = erasure.apply(
+            warehouse,
+            register,
+            settings.default_region,
+            settings.quarantine_retention_days,
+            now,
+            records=held,
+        )
+        logger.info("carried out pending erasures: %d customers", len(outcome.customers))
+    retention.expire(warehouse, settings.quarantine_retention_days, now)
+    # An erasure or retention may have committed again: the manifest names what is current.
+    versions = pub.published(warehouse)["tables"]
     return Publication(versions=versions, manifest=pub.manifest_path(warehouse), quarantine_csv=csv)
 
 
@@ -333,11 +383,14 @@ def _sources_before_balance(results: RunResults) -> dict[str, dict[str, Any]]:
     """Per source, rows read and quarantined by the readers (standardisation never ran)."""
     out: dict[str, dict[str, Any]] = {}
     for source in results.sources:
-        files = [{**f, "rows_linked": 0} for f in source.files]
+        files = [{s.ROWS_ERASED: 0, **f, s.ROWS_LINKED: 0} for f in source.files]
         out[source.source_system] = {
             "files": files,
-            "rows_read": source.rows_read,
-            "rows_linked": 0,
-            "rows_quarantined": sum(int(f.get("rows_quarantined", 0)) for f in source.files),
+            s.ROWS_READ: source.rows_read,
+            s.ROWS_LINKED: 0,
+            **{
+                column: sum(int(f.get(column, 0)) for f in source.files)
+                for column in (s.ROWS_QUARANTINED, s.ROWS_ERASED)
+            },
         }
     return out

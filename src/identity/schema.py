@@ -36,6 +36,8 @@ LINE = "line"  # physical line, 1-based, header = line 1
 ROWS_READ = "rows_read"
 ROWS_LINKED = "rows_linked"
 ROWS_QUARANTINED = "rows_quarantined"
+# Rows dropped at read time because the erasure register names them (``identity.rights``).
+ROWS_ERASED = "rows_erased"
 # A file the readers could not read at all: the column at fault and what was wrong.
 COLUMN = "column"
 MESSAGE = "message"
@@ -163,8 +165,15 @@ RETIRED = "retired"
 STAGE_QUARANTINE_COLUMNS: list[str] = [c for c in QUARANTINE_COLUMNS if c != RUN_ID]
 # ``SourceBatch.files``: one row per file read, rows_read = records + quarantined rows.
 FILES_READ_COLUMNS: list[str] = [FILE, ROWS_READ, ROWS_QUARANTINED]
-# Per source file after standardisation: rows read = rows linked + rows quarantined.
-FILE_BALANCE_COLUMNS: list[str] = [SOURCE_SYSTEM, FILE, ROWS_READ, ROWS_LINKED, ROWS_QUARANTINED]
+# Per source file after standardisation: rows read = rows linked + rows quarantined + erased.
+FILE_BALANCE_COLUMNS: list[str] = [
+    SOURCE_SYSTEM,
+    FILE,
+    ROWS_READ,
+    ROWS_LINKED,
+    ROWS_QUARANTINED,
+    ROWS_ERASED,
+]
 # ``SourceBatch.skipped`` (clutter not read) and ``SourceBatch.unreadable``.
 SKIPPED_FILE_COLUMNS: list[str] = [FILE, REASON]
 UNREADABLE_FILE_COLUMNS: list[str] = [FILE, LINE, COLUMN, MESSAGE]
@@ -212,6 +221,8 @@ RELATED_CUSTOMER_ID = "related_customer_id"
 RECORD_COUNT = "record_count"
 CHANGE_COLUMNS: list[str] = [RUN_ID, CHANGE_TYPE, CUSTOMER_ID, RELATED_CUSTOMER_ID, RECORD_COUNT]
 CHANGED_AT = "changed_at"  # added to CHANGE_COLUMNS when the changes are published
+# The change type of a customer erased on request (``identity erase``): its id stays issued.
+ERASED = "erased"
 
 # ``golden_customers``: the surviving attributes, then lineage and cross-channel rollups.
 GOLDEN_ATTRIBUTES: list[str] = [

@@ -23,7 +23,8 @@ class RunReport:
         started_at: ISO timestamp of the run start (orders the history).
         engine: ``"spark"`` or ``"duckdb"``.
         sources: Per source system: ``{"files": [{"file", "rows_read", "rows_linked",
-            "rows_quarantined"}], "rows_read", "rows_linked", "rows_quarantined"}``.
+            "rows_quarantined", "rows_erased"}], "rows_read", "rows_linked", "rows_quarantined",
+            "rows_erased"}`` (``rows_erased`` absent in runs from before erasure existed).
         quality: ``SuiteResult.to_dict()`` of every suite run this run.
         quarantine_by_reason: ``source -> reason -> count``.
         linkage: ``{"records", "customers", "largest_cluster", "match_weight_histogram",

@@ -154,57 +154,60 @@ def trend_table(report: RunReport, previous: RunReport | None) -> str:
 
 
 def sources(report: RunReport) -> str:
-    """Per source: rows read, linked and quarantined for every file, with a balance check."""
+    """Per source: rows read, linked, quarantined and erased for every file, with a balance."""
     names = ordered_sources(report)
     if not names:
         return '<p class="empty">No source data this run.</p>'
     parts = []
+    counts = ("rows_read", "rows_linked", "rows_quarantined", "rows_erased")
     for name in names:
         data = report.sources.get(name) or {}
         files = [f for f in data.get("files") or [] if isinstance(f, dict)]
         rows = [
-            _file_row(
-                esc(f.get("file")),
-                f.get("rows_read"),
-                f.get("rows_linked"),
-                f.get("rows_quarantined"),
-            )
-            for f in files
+            _file_row(esc(f.get("file")), [f.get(c, _absent(c)) for c in counts]) for f in files
         ]
         if rows:
-            rows.append(
-                _file_row(
-                    "<b>total</b>",
-                    source_total(report, name, "rows_read"),
-                    source_total(report, name, "rows_linked"),
-                    source_total(report, name, "rows_quarantined"),
-                )
-            )
+            total = [source_total(report, name, c) for c in counts]
+            rows.append(_file_row("<b>total</b>", [*total[:3], total[3] or 0]))
         parts.append(f"<h3>{esc(name)}</h3>")
         parts.append(
             table(
-                ["file", "rows read", "rows accepted", "rows quarantined", "balanced"],
+                [
+                    "file",
+                    "rows read",
+                    "rows accepted",
+                    "rows quarantined",
+                    "rows erased",
+                    "balanced",
+                ],
                 rows,
-                numeric=(1, 2, 3),
+                numeric=(1, 2, 3, 4),
                 css_class="files",
                 empty="No files for this source this run.",
             )
         )
     note = (
         '<p class="muted">Every row read is either accepted (in the crosswalk, so in exactly '
-        "one customer) or quarantined; “balanced” checks that per file. Order and store-sale "
+        "one customer), quarantined, or erased (it names a person who asked to be forgotten: "
+        "counted, never kept); “balanced” checks that per file. Order and store-sale "
         'files are listed under <a href="#transactions">Orders and store sales</a>.</p>'
     )
     return note + "".join(parts)
 
 
-def _file_row(label: str, read: object, linked: object, quarantined: object) -> list[str]:
-    rows_read, rows_linked, rows_quarantined = number(read), number(linked), number(quarantined)
-    if rows_read is None or rows_linked is None or rows_quarantined is None:
+def _absent(column: str) -> object:
+    # Runs from before erasure existed erased nothing.
+    return 0 if column == "rows_erased" else None
+
+
+def _file_row(label: str, counts: list[object]) -> list[str]:
+    """A file's read, linked, quarantined and erased rows, and whether they balance."""
+    known = [v for v in map(number, counts) if v is not None]
+    if len(known) < len(counts):
         check = badge("none", "?")
     else:
-        check = badge("pass") if rows_read == rows_linked + rows_quarantined else badge("fail")
-    return [label, fmt_int(read), fmt_int(linked), fmt_int(quarantined), check]
+        check = badge("pass") if known[0] == sum(known[1:]) else badge("fail")
+    return [label, *(fmt_int(count) for count in counts), check]
 
 
 def quarantine(report: RunReport) -> str:
