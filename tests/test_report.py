@@ -106,12 +106,12 @@ def test_sections_show_sources_quarantine_linkage_and_churn(two_runs: Path) -> N
         "churn",
     ):
         assert f'<section id="{anchor}">' in text
-    # contacts.csv balances (500 = 495 + 5); the second file does not (10 != 9 + 0).
+    # contacts.csv balances (500 = 495 + 5 + 0 erased); the second file does not (10 != 9 + 0).
     assert re.search(
-        r"contacts\.csv</td>(<td[^>]*>[^<]*</td>){3}<td><span class=\"badge pass\"", text
+        r"contacts\.csv</td>(<td[^>]*>[^<]*</td>){4}<td><span class=\"badge pass\"", text
     )
     assert re.search(
-        r"/script&gt;</td>(<td[^>]*>[^<]*</td>){3}<td><span class=\"badge fail\"", text
+        r"/script&gt;</td>(<td[^>]*>[^<]*</td>){4}<td><span class=\"badge fail\"", text
     )
     assert "No files for this source this run." in text
     assert re.search(r"missing id</td><td class=\"num\">3</td>", text)
