@@ -148,21 +148,34 @@ def write_table(
     Returns:
         The new Delta version.
     """
-    from deltalake import CommitProperties, DeltaTable, write_deltalake
-
     path = table_path(warehouse, table)
     path.parent.mkdir(parents=True, exist_ok=True)
+    version = commit_arrow(path, _arrow(frame), {RUN_ID_KEY: run_id}, append)
+    logger.info("wrote %s: %d rows, version %d", table, len(frame), version)
+    return version
+
+
+def commit_arrow(
+    path: Path, table: pa.Table, metadata: dict[str, str], append: bool = False
+) -> int:
+    """Write ``table`` to the Delta table at ``path`` as one commit carrying ``metadata``.
+
+    Every writer of the warehouse's tables (runs, erasures, retention) commits through here.
+
+    Returns:
+        The new Delta version.
+    """
+    from deltalake import CommitProperties, DeltaTable, write_deltalake
+
     with _native_stderr_logged():
         write_deltalake(
             str(path),
-            _arrow(frame),
+            table,
             mode="append" if append else "overwrite",
             schema_mode="merge" if append else "overwrite",
-            commit_properties=CommitProperties(custom_metadata={RUN_ID_KEY: run_id}),
+            commit_properties=CommitProperties(custom_metadata=metadata),
         )
-    version = DeltaTable(str(path)).version()
-    logger.info("wrote %s: %d rows, version %d", table, len(frame), version)
-    return version
+    return DeltaTable(str(path)).version()
 
 
 @contextmanager
@@ -336,7 +349,7 @@ def _state_tables(
     columns = [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID]
     previous = read_table(warehouse, CROSSWALK, columns).reindex(columns=columns)
     frame = retired_records.next_retired(
-        previous, _retired(warehouse), changes, tables[CROSSWALK], run_id
+        previous, retired_crosswalk(warehouse), changes, tables[CROSSWALK], run_id
     )
     return {RETIRED_RECORDS: frame}
 
@@ -491,7 +504,7 @@ def previous_crosswalk(warehouse: Path) -> pd.DataFrame:
     """
     columns = [s.SOURCE_SYSTEM, s.SOURCE_RECORD_ID, s.CUSTOMER_ID]
     live = read_table(warehouse, CROSSWALK, columns).assign(**{s.RETIRED: False})
-    gone = _retired(warehouse)[columns].assign(**{s.RETIRED: True})
+    gone = retired_crosswalk(warehouse)[columns].assign(**{s.RETIRED: True})
     crosswalk = pd.concat([f for f in (live, gone) if len(f)] or [live], ignore_index=True)
     if crosswalk.empty:
         return pd.DataFrame(columns=[s.RECORD_KEY, s.CUSTOMER_ID])
@@ -501,7 +514,7 @@ def previous_crosswalk(warehouse: Path) -> pd.DataFrame:
     return crosswalk[[s.RECORD_KEY, s.CUSTOMER_ID, s.RETIRED]]
 
 
-def _retired(warehouse: Path) -> pd.DataFrame:
+def retired_crosswalk(warehouse: Path) -> pd.DataFrame:
     """The records of retired customers the last published run left."""
     manifest = published(warehouse)
     version = manifest.get("state", {}).get(RETIRED_RECORDS)

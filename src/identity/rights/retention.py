@@ -117,11 +117,11 @@ def _first_recent(path: Path, cutoff: datetime) -> int:
 
 def _blank_published(warehouse: Path, path: Path, version: int, cutoff: datetime) -> int:
     """Blank ``raw`` in the published version when its rows are older than ``cutoff``."""
-    from deltalake import CommitProperties, DeltaTable, write_deltalake
+    from deltalake import DeltaTable
 
     delta = DeltaTable(str(path), version=version)
-    entry = next((e for e in delta.history() if e.get("version") == version), None)
-    if entry is None or tables.content_at(entry) >= cutoff.timestamp() * 1000:
+    collected = tables.version_content_at(delta, version)
+    if collected is None or collected >= cutoff.timestamp() * 1000:
         return 0
     table = delta.to_pyarrow_table()
     held = int(pc.sum(pc.is_valid(table[s.RAW])).as_py() or 0)
@@ -129,17 +129,8 @@ def _blank_published(warehouse: Path, path: Path, version: int, cutoff: datetime
         return 0
     index = table.column_names.index(s.RAW)
     blank = table.set_column(index, s.RAW, pa.nulls(table.num_rows, pa.string()))
-    write_deltalake(
-        str(path),
-        blank,
-        mode="overwrite",
-        commit_properties=CommitProperties(
-            custom_metadata={
-                RETENTION_KEY: "raw blanked",
-                tables.CONTENT_AT_KEY: str(int(tables.content_at(entry))),
-            }
-        ),
-    )
+    metadata = {RETENTION_KEY: "raw blanked", tables.CONTENT_AT_KEY: str(int(collected))}
+    pub.commit_arrow(path, blank, metadata)
     manifest: dict[str, Any] = pub.published(warehouse)
     manifest["tables"][pub.QUARANTINE] = DeltaTable(str(path)).version()
     pub.replace_manifest(warehouse, manifest)

@@ -77,7 +77,7 @@ def export_subject(
     keys.add(EMAIL, golden[s.EMAIL] if len(golden) else [])
     keys.add(PHONE, golden[s.PHONE] if len(golden) else [])
     crosswalk = _rows(pub.read_table(warehouse, pub.CROSSWALK), s.CUSTOMER_ID, ids)
-    retired = _rows(_retired(warehouse), s.CUSTOMER_ID, ids)
+    retired = _rows(pub.retired_crosswalk(warehouse), s.CUSTOMER_ID, ids)
     touchpoints = _rows(pub.read_table(warehouse, pub.TOUCHPOINTS), s.CUSTOMER_ID, ids)
     changes = pub.read_table(warehouse, pub.CHANGES)
     if len(changes):
@@ -156,17 +156,6 @@ def _of(frame: pd.DataFrame, customer_id: str, also: str | None = None) -> pd.Da
 
 def _rows(frame: pd.DataFrame, column: str, values: set[str]) -> pd.DataFrame:
     return frame[frame[column].isin(values)] if len(frame) else frame
-
-
-def _retired(warehouse: Path) -> pd.DataFrame:
-    """The records of retired customers, at the version the manifest names."""
-    from deltalake import DeltaTable
-
-    version = pub.published(warehouse).get("state", {}).get(pub.RETIRED_RECORDS)
-    path = pub.table_path(warehouse, pub.RETIRED_RECORDS)
-    if version is None or not path.is_dir():
-        return pd.DataFrame(columns=s.RETIRED_RECORD_COLUMNS)
-    return DeltaTable(str(path), version=version).to_pandas()
 
 
 def _decisions(warehouse: Path, records: set[str]) -> list[dict[str, Any]]:

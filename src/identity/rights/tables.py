@@ -193,7 +193,9 @@ def _filter(
     gone = drop(table.select(columns).to_pandas()) if table.num_rows else np.zeros(0, bool)
     if not gone.any():
         return None
-    _write(path, table.filter(pa.array(~gone)), "overwrite", label, _content_at(delta, version))
+    _write(
+        path, table.filter(pa.array(~gone)), "overwrite", label, version_content_at(delta, version)
+    )
     return DeltaTable(str(path)).version(), int(gone.sum())
 
 
@@ -224,21 +226,15 @@ def _append_erased(
     return DeltaTable(str(path)).version(), len(rows)
 
 
-def _content_at(delta: Any, version: int) -> float | None:
+def version_content_at(delta: Any, version: int) -> float | None:
+    """``content_at`` of a Delta table's commit ``version``; None when its log entry is gone."""
     entry = next((e for e in delta.history() if e.get("version") == version), None)
     return content_at(entry) if entry else None
 
 
 def _write(path: Path, table: pa.Table, mode: str, label: str, collected: float | None) -> None:
-    from deltalake import CommitProperties, write_deltalake
-
     metadata = {ERASURE_KEY: label}
     if collected:
         metadata[CONTENT_AT_KEY] = str(int(collected))
-    write_deltalake(
-        str(path),
-        table,
-        mode="append" if mode == "append" else "overwrite",
-        commit_properties=CommitProperties(custom_metadata=metadata),
-    )
+    pub.commit_arrow(path, table, metadata, append=mode == "append")
     logger.info("%s: erasure commit (%s, %d rows)", path.name, mode, table.num_rows)
